@@ -1,0 +1,89 @@
+// Node-level methods: ping, version, init, get_node_id, state_digest.
+import { Reader, readTlvStream } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
+import { Method } from "../protocol/methods";
+import { PROTOCOL_VERSION } from "../protocol/envelope";
+import { Network, SIGNER } from "./state";
+import { Scheme, NodeKeys } from "../keys/scheme";
+import { ldkNodeKeys } from "../keys/ldk";
+
+export const CORE_VERSION = "0.1.0";
+const MAX_PING: i32 = 1024;
+
+// Config TLVs of init (docs/protocol.md §init).
+const CFG_MAX_MESSAGE: u64 = 1;
+
+function ping(r: Reader, w: Writer): CoreError | null {
+  const data = r.varbytes(MAX_PING);
+  if (!r.finish()) return malformed(r.err!);
+  w.varbytes(data);
+  return null;
+}
+
+function version(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  w.u8(PROTOCOL_VERSION);
+  w.varbytes(Uint8Array.wrap(String.UTF8.encode(CORE_VERSION)));
+  w.u8(SIGNER.initialized() ? 1 : 0);
+  return null;
+}
+
+/**
+ * init: secret[32] | u8 network | u8 scheme | config TLV stream (odd types optional).
+ * Reply: node_id[33].
+ */
+function init(r: Reader, w: Writer): CoreError | null {
+  const secret = r.bytes(32);
+  const network = r.u8();
+  const scheme = r.u8();
+  let maxMessage: u32 = SIGNER.limits.maxMessage;
+  const cfg = readTlvStream(r);
+  if (cfg !== null) {
+    for (let i = 0; i < cfg.length; i++) {
+      const v = cfg[i].value;
+      if (cfg[i].type == CFG_MAX_MESSAGE) {
+        maxMessage = v.u32();
+        if (!v.finish()) r.fail("max_message: " + v.err!);
+      }
+    }
+  }
+  if (!r.finish()) return malformed(r.err!);
+  if (SIGNER.initialized()) return new CoreError(Code.ALREADY_INITIALIZED, "signer already initialised");
+  if (network >= Network.COUNT) return invalidArgument("unknown network");
+  if (maxMessage < 1024 || maxMessage > 16 << 20) return invalidArgument("max_message out of range [1024, 16 MiB]");
+  let keys: NodeKeys | null = null;
+  if (scheme == Scheme.LDK) keys = ldkNodeKeys(secret);
+  else if (scheme == Scheme.CLN) return new CoreError(Code.UNSUPPORTED, "cln key scheme not in this build");
+  else return invalidArgument("unknown key scheme");
+  if (keys === null) return invalidArgument("secret yields an invalid key");
+  // Every check passed: commit the new state in one step.
+  SIGNER.network = network;
+  SIGNER.scheme = scheme;
+  SIGNER.limits.maxMessage = maxMessage;
+  SIGNER.keys = keys;
+  w.bytes(keys.nodeId);
+  return null;
+}
+
+function getNodeId(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
+  w.bytes(SIGNER.keys!.nodeId);
+  return null;
+}
+
+function stateDigest(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  w.bytes(SIGNER.digest());
+  return null;
+}
+
+export function handleNode(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == Method.PING) return ping(r, w);
+  if (method == Method.VERSION) return version(r, w);
+  if (method == Method.INIT) return init(r, w);
+  if (method == Method.GET_NODE_ID) return getNodeId(r, w);
+  if (method == Method.STATE_DIGEST) return stateDigest(r, w);
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+}

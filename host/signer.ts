@@ -1,0 +1,75 @@
+// Typed client of the Vigil core over any Transport. Synchronous, because LDK
+// calls its signer synchronously. Errors arrive as SignerError (code, rule id).
+import { Reader, Writer } from "./protocol/codec.js";
+import { decodeReply, encodeRequest, Method, SignerError, Code } from "./protocol/envelope.js";
+import { InProcessTransport, Transport } from "./transport.js";
+
+export const Network = { bitcoin: 0, testnet: 1, signet: 2, regtest: 3 } as const;
+export type NetworkName = keyof typeof Network;
+export const KeyScheme = { ldk: 0, cln: 1 } as const;
+export type KeySchemeName = keyof typeof KeyScheme;
+
+export interface InitOptions {
+  secret: Uint8Array;
+  network?: NetworkName;
+  scheme?: KeySchemeName;
+  maxMessage?: number;
+}
+
+const CFG_MAX_MESSAGE = 1;
+
+export class Signer {
+  private nextId = 1;
+  private initOptions: InitOptions | null = null;
+
+  constructor(readonly transport: Transport = new InProcessTransport()) {
+    if (transport instanceof InProcessTransport) {
+      // After a trap the instance is rebuilt empty: restore it (persisted state joins here).
+      transport.core.onRebuild = () => { if (this.initOptions) this.request(Method.INIT, encodeInit(this.initOptions)); };
+    }
+  }
+
+  /** Raw request: returns the reply body or throws SignerError. */
+  request(method: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+    const id = this.nextId++ >>> 0;
+    const reply = decodeReply(this.transport.roundTrip(encodeRequest(id, method, payload)));
+    if (reply.id !== id && reply.id !== 0) throw new SignerError(Code.INTERNAL, "", `reply id ${reply.id} for request ${id}`);
+    if (!reply.ok) throw reply.error!;
+    return reply.body;
+  }
+
+  ping(data: Uint8Array = new Uint8Array(0)): Uint8Array {
+    const r = new Reader(this.request(Method.PING, new Writer().varbytes(data).finish()));
+    const echo = r.varbytes();
+    r.finish();
+    return echo;
+  }
+
+  version(): { protocol: number; core: string; initialized: boolean } {
+    const r = new Reader(this.request(Method.VERSION));
+    const out = { protocol: r.u8(), core: new TextDecoder().decode(r.varbytes()), initialized: r.u8() === 1 };
+    r.finish();
+    return out;
+  }
+
+  init(opts: InitOptions): Uint8Array {
+    const nodeId = this.request(Method.INIT, encodeInit(opts));
+    this.initOptions = opts;
+    return nodeId;
+  }
+
+  nodeId(): Uint8Array { return this.request(Method.GET_NODE_ID); }
+
+  stateDigest(): Uint8Array { return this.request(Method.STATE_DIGEST); }
+
+  close() { this.transport.close(); }
+}
+
+export function encodeInit(o: InitOptions): Uint8Array {
+  if (o.secret.length !== 32) throw new TypeError("secret must be 32 bytes");
+  const w = new Writer().bytes(o.secret).u8(Network[o.network ?? "regtest"]).u8(KeyScheme[o.scheme ?? "ldk"]);
+  if (o.maxMessage !== undefined) w.tlv(CFG_MAX_MESSAGE, new Writer().u32(o.maxMessage).finish());
+  return w.finish();
+}
+
+export { SignerError, Code };

@@ -1,0 +1,14 @@
+// Every conformance suite (official spec vectors through the core) under vitest.
+import { describe, it, expect } from "vitest";
+import { loadSuites, runSuite } from "./conformance/suite.js";
+
+const suites = await loadSuites();
+describe("conformance", () => {
+  for (const s of suites) {
+    it(s.name, async () => {
+      const r = await runSuite(s);
+      expect(r.failures).toEqual([]);
+      expect(r.passed).toBeGreaterThan(0);
+    });
+  }
+});
