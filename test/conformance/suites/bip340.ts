@@ -1,7 +1,7 @@
 // BIP340 test vectors (bip-0340-test-vectors.csv, every row): signing where a
 // secret key is given, verification for every row, through the core's imports.
 import { readFileSync } from "node:fs";
-import { CoreCrypto } from "../../../host/tools.js";
+import { CoreCrypto } from "../../../host/tools/crypto.js";
 import { SignerError } from "../../../host/signer.js";
 import { Suite, expect, expectBytes } from "../suite.js";
 

@@ -1,7 +1,7 @@
 // Clients for the core's pure tool methods (assembly/tools/*): the host asks
 // the core instead of re-implementing a computation.
-import { Writer } from "./protocol/codec.js";
-import { Signer } from "./signer.js";
+import { Writer } from "../protocol/codec.js";
+import { Signer } from "../signer.js";
 
 export const CryptoTool = {
   SHA256: 0x8000, SHA256_STREAM: 0x8001, HMAC_SHA256: 0x8002, HMAC_SHA512: 0x8003, RIPEMD160: 0x8004,
