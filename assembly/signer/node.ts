@@ -50,6 +50,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   }
   if (!r.finish()) return malformed(r.err!);
   if (SIGNER.initialized()) return new CoreError(Code.ALREADY_INITIALIZED, "signer already initialised");
+  if (isZero(secret)) return invalidArgument("all-zero secret");
   if (network >= Network.COUNT) return invalidArgument("unknown network");
   if (maxMessage < 1024 || maxMessage > 16 << 20) return invalidArgument("max_message out of range [1024, 16 MiB]");
   let keys: NodeKeys | null = null;
@@ -64,6 +65,12 @@ function init(r: Reader, w: Writer): CoreError | null {
   SIGNER.keys = keys;
   w.bytes(keys.nodeId);
   return null;
+}
+
+function isZero(b: Uint8Array): bool {
+  let acc: u8 = 0;
+  for (let i = 0; i < b.length; i++) acc |= b[i];
+  return acc == 0;
 }
 
 function getNodeId(r: Reader, w: Writer): CoreError | null {

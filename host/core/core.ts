@@ -17,6 +17,9 @@ interface Exports {
   vigil_memory_pages(): number;
 }
 
+/** Builds the `vigil` import object; tests may wrap the noble one. */
+export type ImportFactory = (memory: () => WebAssembly.Memory) => Record<string, Function>;
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Path of the release core: build/core.wasm at the repository root. */
@@ -39,13 +42,16 @@ export class Core {
   traps = 0;
   onRebuild: ((core: Core) => void) | null = null;
 
-  constructor(private readonly module: WebAssembly.Module = coreModule()) {
+  constructor(
+    private readonly module: WebAssembly.Module = coreModule(),
+    private readonly makeImports: ImportFactory = nobleImports,
+  ) {
     this.instantiate();
   }
 
   private instantiate() {
     let memory: WebAssembly.Memory | null = null;
-    const vigil = nobleImports(() => memory!);
+    const vigil = this.makeImports(() => memory!);
     const inst = new WebAssembly.Instance(this.module, { vigil });
     this.ex = inst.exports as unknown as Exports;
     memory = this.ex.memory;
