@@ -3,6 +3,7 @@
 import { Reader, Writer } from "./protocol/codec.js";
 import { decodeReply, encodeRequest, Method, SignerError, Code } from "./protocol/envelope.js";
 import { InProcessTransport, Transport } from "./transport.js";
+import { PolicyInput, encodePolicy, decodePolicy } from "./policy.js";
 
 export const Network = { bitcoin: 0, testnet: 1, signet: 2, regtest: 3 } as const;
 export type NetworkName = keyof typeof Network;
@@ -14,9 +15,11 @@ export interface InitOptions {
   network?: NetworkName;
   scheme?: KeySchemeName;
   maxMessage?: number;
+  policy?: PolicyInput;
 }
 
 const CFG_MAX_MESSAGE = 1;
+const CFG_POLICY = 3;
 
 export class Signer {
   private nextId = 1;
@@ -62,6 +65,24 @@ export class Signer {
 
   stateDigest(): Uint8Array { return this.request(Method.STATE_DIGEST); }
 
+  /** The core's rule table: id, hard (never filtered), optional (off unless configured). */
+  listRules(): Array<{ id: string; hard: boolean; optional: boolean }> {
+    const r = new Reader(this.request(Method.LIST_RULES));
+    const n = r.u16();
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const id = new TextDecoder().decode(r.varbytes());
+      const f = r.u8();
+      out.push({ id, hard: (f & 1) !== 0, optional: (f & 2) !== 0 });
+    }
+    r.finish();
+    return out;
+  }
+
+  policy() { return decodePolicy(this.request(Method.POLICY_GET)); }
+
+  setPolicy(p: PolicyInput) { return decodePolicy(this.request(Method.POLICY_SET, encodePolicy(p))); }
+
   close() { this.transport.close(); }
 }
 
@@ -69,6 +90,7 @@ export function encodeInit(o: InitOptions): Uint8Array {
   if (o.secret.length !== 32) throw new TypeError("secret must be 32 bytes");
   const w = new Writer().bytes(o.secret).u8(Network[o.network ?? "regtest"]).u8(KeyScheme[o.scheme ?? "ldk"]);
   if (o.maxMessage !== undefined) w.tlv(CFG_MAX_MESSAGE, new Writer().u32(o.maxMessage).finish());
+  if (o.policy !== undefined) w.tlv(CFG_POLICY, encodePolicy(o.policy));
   return w.finish();
 }
 

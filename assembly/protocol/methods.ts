@@ -13,6 +13,9 @@ export namespace Method {
   export const INIT: u16 = 0x0003;
   export const GET_NODE_ID: u16 = 0x0004;
   export const STATE_DIGEST: u16 = 0x0005;
+  export const LIST_RULES: u16 = 0x0006;
+  export const POLICY_GET: u16 = 0x0007;
+  export const POLICY_SET: u16 = 0x0008;
 }
 
 export const TOOLS_CRYPTO: u16 = 0x8000;

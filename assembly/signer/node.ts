@@ -7,12 +7,15 @@ import { PROTOCOL_VERSION } from "../protocol/envelope";
 import { Network, SIGNER } from "./state";
 import { Scheme, NodeKeys } from "../keys/scheme";
 import { ldkNodeKeys } from "../keys/ldk";
+import { PolicyConfig, decodePolicy } from "../policy/config";
+import { RULES } from "../policy/rules";
 
 export const CORE_VERSION = "0.1.0";
 const MAX_PING: i32 = 1024;
 
 // Config TLVs of init (docs/protocol.md §init).
 const CFG_MAX_MESSAGE: u64 = 1;
+const CFG_POLICY: u64 = 3; // value: a policy TLV stream (policy/config.ts)
 
 function ping(r: Reader, w: Writer): CoreError | null {
   const data = r.varbytes(MAX_PING);
@@ -38,6 +41,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   const network = r.u8();
   const scheme = r.u8();
   let maxMessage: u32 = SIGNER.limits.maxMessage;
+  let policy: PolicyConfig | null = new PolicyConfig();
   const cfg = readTlvStream(r);
   if (cfg !== null) {
     for (let i = 0; i < cfg.length; i++) {
@@ -45,6 +49,9 @@ function init(r: Reader, w: Writer): CoreError | null {
       if (cfg[i].type == CFG_MAX_MESSAGE) {
         maxMessage = v.u32();
         if (!v.finish()) r.fail("max_message: " + v.err!);
+      } else if (cfg[i].type == CFG_POLICY) {
+        policy = decodePolicy(v);
+        if (policy === null) r.fail("policy: " + v.err!);
       }
     }
   }
@@ -62,6 +69,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   SIGNER.network = network;
   SIGNER.scheme = scheme;
   SIGNER.limits.maxMessage = maxMessage;
+  SIGNER.policy.cfg = policy!;
   SIGNER.keys = keys;
   w.bytes(keys.nodeId);
   return null;
@@ -86,11 +94,46 @@ function stateDigest(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** list_rules: u16 count | count × (varbytes id | u8 flags: 1 hard, 2 optional). */
+function listRules(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  w.u16(<u16>RULES.length);
+  for (let i = 0; i < RULES.length; i++) {
+    w.varbytes(Uint8Array.wrap(String.UTF8.encode(RULES[i].id)));
+    w.u8((RULES[i].hard ? 1 : 0) | (RULES[i].optional ? 2 : 0));
+  }
+  return null;
+}
+
+/** policy_get: the current policy as a TLV stream (every field, defaults included). */
+function policyGet(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  SIGNER.policy.cfg.encode(w);
+  return null;
+}
+
+/**
+ * policy_set: a full policy TLV stream replaces the current one. This is an
+ * operator action; on a device it arrives over the operator channel, never
+ * from the node (docs/policy.md §Who may change policy).
+ */
+function policySet(r: Reader, w: Writer): CoreError | null {
+  const cfg = decodePolicy(r);
+  if (cfg === null || !r.finish()) return malformed(r.err!);
+  if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
+  SIGNER.policy.cfg = cfg;
+  cfg.encode(w);
+  return null;
+}
+
 export function handleNode(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == Method.PING) return ping(r, w);
   if (method == Method.VERSION) return version(r, w);
   if (method == Method.INIT) return init(r, w);
   if (method == Method.GET_NODE_ID) return getNodeId(r, w);
   if (method == Method.STATE_DIGEST) return stateDigest(r, w);
+  if (method == Method.LIST_RULES) return listRules(r, w);
+  if (method == Method.POLICY_GET) return policyGet(r, w);
+  if (method == Method.POLICY_SET) return policySet(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

@@ -4,6 +4,7 @@
 import { NodeKeys } from "../keys/scheme";
 import { Writer } from "../codec/writer";
 import { sha256 } from "../crypto";
+import { Policy } from "../policy/engine";
 
 export namespace Network {
   export const BITCOIN: u8 = 0;
@@ -23,6 +24,7 @@ export class Signer {
   scheme: u8 = 0;
   keys: NodeKeys | null = null;
   limits: Limits = new Limits();
+  policy: Policy = new Policy();
 
   initialized(): bool { return this.keys !== null; }
 
@@ -32,6 +34,7 @@ export class Signer {
     w.u8(this.initialized() ? 1 : 0).u8(this.network).u8(this.scheme);
     if (this.keys !== null) w.bytes(this.keys!.nodeId);
     w.u32(this.limits.maxMessage);
+    this.policy.cfg.encode(w);
     return sha256(w.finish());
   }
 }

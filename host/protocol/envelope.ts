@@ -27,6 +27,9 @@ export const Method = {
   INIT: 0x0003,
   GET_NODE_ID: 0x0004,
   STATE_DIGEST: 0x0005,
+  LIST_RULES: 0x0006,
+  POLICY_GET: 0x0007,
+  POLICY_SET: 0x0008,
 } as const;
 
 /** A typed refusal or error from the signer. */
