@@ -6,12 +6,14 @@
 // linear memory stays flat (test/unit/memory.test.ts).
 import { CoreError, Code } from "./protocol/errors";
 import { errorReply, okReply, parseRequest, partialId, PROTOCOL_VERSION } from "./protocol/envelope";
-import { TOOLS_BITCOIN, TOOLS_BOLT3, TOOLS_CRYPTO } from "./protocol/methods";
+import { TOOLS_BITCOIN, TOOLS_BOLT3, TOOLS_CRYPTO, TOOLS_LIGHTNING } from "./protocol/methods";
 import { Writer } from "./codec/writer";
 import { Reader } from "./codec/reader";
 import { SIGNER } from "./signer/state";
 import { handleNode } from "./signer/node";
 import { handleCryptoTool } from "./tools/crypto";
+import { handleNodeSign } from "./signer/node_sign";
+import { handleLightningTool } from "./tools/lightning";
 import { handleBitcoinTool } from "./tools/bitcoin";
 import { handleBolt3Tool } from "./tools/bolt3";
 
@@ -31,9 +33,11 @@ export function vigil_output(): usize {
 function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   const range = method & 0xff00;
   if (method < 0x0100) return handleNode(method, r, w);
+  if (range == 0x0100) return handleNodeSign(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);
   if (range == TOOLS_BITCOIN) return handleBitcoinTool(method, r, w);
   if (range == TOOLS_BOLT3) return handleBolt3Tool(method, r, w);
+  if (range == TOOLS_LIGHTNING) return handleLightningTool(method, r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }
 

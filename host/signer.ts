@@ -1,7 +1,7 @@
 // Typed client of the Vigil core over any Transport. Synchronous, because LDK
 // calls its signer synchronously. Errors arrive as SignerError (code, rule id).
 import { Reader, Writer } from "./protocol/codec.js";
-import { decodeReply, encodeRequest, Method, SignerError, Code } from "./protocol/envelope.js";
+import { decodeReply, encodeRequest, Method, NodeMethod, SignerError, Code } from "./protocol/envelope.js";
 import { InProcessTransport, Transport } from "./transport.js";
 import { PolicyInput, encodePolicy, decodePolicy } from "./policy.js";
 
@@ -77,6 +77,28 @@ export class Signer {
     }
     r.finish();
     return out;
+  }
+
+  /** SHA256 of node_secret·(tweak·P) (BOLT 8 / BOLT 4). */
+  ecdh(pub: Uint8Array, tweak?: Uint8Array): Uint8Array {
+    const w = new Writer().bytes(pub);
+    if (tweak) w.u8(1).bytes(tweak); else w.u8(0);
+    return this.request(NodeMethod.ECDH, w.finish());
+  }
+
+  /** BOLT 11: recid | r | s over the hrp and the data words (signature excluded). */
+  signInvoice(hrp: string, words: ArrayLike<number>): Uint8Array {
+    return this.request(NodeMethod.SIGN_INVOICE, new Writer().varbytes(new TextEncoder().encode(hrp)).varbytes(Uint8Array.from(words)).finish());
+  }
+
+  /** (31 + recid) | r | s over SHA256d("Lightning Signed Message:" ‖ msg), as CLN/LND. */
+  signMessage(msg: Uint8Array): Uint8Array {
+    return this.request(NodeMethod.SIGN_MESSAGE, new Writer().varbytes(msg).finish());
+  }
+
+  /** Node signature on an unsigned BOLT 7 message (256, 257 or 258). */
+  signGossip(kind: number, unsigned: Uint8Array): Uint8Array {
+    return this.request(NodeMethod.SIGN_GOSSIP, new Writer().u16(kind).varbytes(unsigned).finish());
   }
 
   policy() { return decodePolicy(this.request(Method.POLICY_GET)); }

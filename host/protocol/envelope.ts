@@ -32,6 +32,8 @@ export const Method = {
   POLICY_SET: 0x0008,
 } as const;
 
+export const NodeMethod = { ECDH: 0x0100, SIGN_INVOICE: 0x0101, SIGN_MESSAGE: 0x0102, SIGN_GOSSIP: 0x0103 } as const;
+
 /** A typed refusal or error from the signer. */
 export class SignerError extends Error {
   constructor(readonly code: number, readonly rule: string, message: string, readonly requestId = 0) {

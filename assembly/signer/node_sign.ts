@@ -1,0 +1,182 @@
+// Signatures and secrets made with the node key: ECDH (BOLT 4 onions, BOLT 8
+// Noise), BOLT 11 invoices, signed messages, and gossip (BOLT 7).
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
+import { ecdh, ecdsaSign, pubkeyTweakMul, sha256, sha256d } from "../crypto";
+import { signRecoverable } from "../crypto/recoverable";
+import { SIGNER, Network } from "./state";
+
+export namespace NodeMethod {
+  export const ECDH: u16 = 0x0100;
+  export const SIGN_INVOICE: u16 = 0x0101;
+  export const SIGN_MESSAGE: u16 = 0x0102;
+  export const SIGN_GOSSIP: u16 = 0x0103;
+}
+
+export namespace Gossip {
+  export const CHANNEL_ANNOUNCEMENT: u16 = 256;
+  export const NODE_ANNOUNCEMENT: u16 = 257;
+  export const CHANNEL_UPDATE: u16 = 258;
+}
+
+export const MAX_INVOICE_WORDS: i32 = 7089; // BOLT 11 invoices are bounded by bech32's length in practice
+const MAX_MESSAGE: i32 = 65535;
+const MAX_GOSSIP: i32 = 65535;
+
+/** BOLT 7 chain_hash (genesis block hash, internal byte order) of each network. */
+function chainHash(network: u8): Uint8Array {
+  const h = new Uint8Array(32);
+  let hex = "";
+  if (network == Network.BITCOIN) hex = "6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000";
+  else if (network == Network.TESTNET) hex = "43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000";
+  else if (network == Network.SIGNET) hex = "f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000";
+  else hex = "06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f";
+  for (let i = 0; i < 32; i++) h[i] = <u8>parseInt(hex.substr(i * 2, 2), 16);
+  return h;
+}
+
+function equal(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  let d: u8 = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d == 0;
+}
+
+function needInit(): CoreError | null {
+  return SIGNER.initialized() ? null : new CoreError(Code.NOT_INITIALIZED, "init first");
+}
+
+/** ecdh: pub[33] | u8 has_tweak | [tweak[32]] → SHA256(node_secret · (tweak·P)). */
+function doEcdh(r: Reader, w: Writer): CoreError | null {
+  let pub = r.bytes(33);
+  const hasTweak = r.u8();
+  const tweak = hasTweak == 1 ? r.bytes(32) : null;
+  if (r.ok() && hasTweak > 1) r.fail("has_tweak must be 0 or 1");
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  if (tweak !== null) {
+    const tp = pubkeyTweakMul(pub, tweak);
+    if (tp === null) return invalidArgument("bad point or tweak");
+    pub = tp;
+  }
+  const ss = ecdh(SIGNER.keys!.nodeSecret, pub);
+  if (ss === null) return invalidArgument("bad point");
+  w.bytes(ss);
+  return null;
+}
+
+/**
+ * BOLT 11 §Requirements: the signature is over SHA256(hrp as UTF-8 ‖ data
+ * words as bits, zero-padded to a byte). Null if hrp is not "ln…" or a word
+ * is over 5 bits.
+ */
+export function invoiceDigest(hrp: Uint8Array, words: Uint8Array): Uint8Array | null {
+  if (hrp.length < 3 || hrp[0] != 0x6c || hrp[1] != 0x6e) return null;
+  const bytes = new Uint8Array((words.length * 5 + 7) >> 3);
+  let acc: u32 = 0, bits: i32 = 0, n = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] >= 32) return null;
+    acc = (acc << 5) | words[i];
+    bits += 5;
+    while (bits >= 8) { bits -= 8; bytes[n++] = <u8>(acc >> bits); }
+  }
+  if (bits > 0) bytes[n++] = <u8>(acc << (8 - bits));
+  const msg = new Uint8Array(hrp.length + bytes.length);
+  msg.set(hrp, 0);
+  msg.set(bytes, hrp.length);
+  return sha256(msg);
+}
+
+/**
+ * sign_invoice (BOLT 11 §Requirements: signature over SHA256(hrp ‖ data bits
+ * padded to a byte)): varbytes hrp (UTF-8) | varbytes data (one 5-bit word per
+ * byte, signature excluded) → recid | r | s.
+ */
+function signInvoice(r: Reader, w: Writer): CoreError | null {
+  const hrp = r.varbytes(256);
+  const words = r.varbytes(MAX_INVOICE_WORDS);
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  const digest = invoiceDigest(hrp, words);
+  if (digest === null) return invalidArgument("not a BOLT 11 hrp and 5-bit data");
+  const sig = signRecoverable(SIGNER.keys!.nodeSecret, digest!);
+  if (sig === null) return invalidArgument("signing failed");
+  w.bytes(sig);
+  return null;
+}
+
+/**
+ * sign_message: varbytes message → (31 + recid) | r | s over
+ * SHA256d("Lightning Signed Message:" ‖ message), the format CLN and LND use.
+ */
+function signMessage(r: Reader, w: Writer): CoreError | null {
+  const m = r.varbytes(MAX_MESSAGE);
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  const prefix = String.UTF8.encode("Lightning Signed Message:");
+  const msg = new Uint8Array(prefix.byteLength + m.length);
+  msg.set(Uint8Array.wrap(prefix), 0);
+  msg.set(m, prefix.byteLength);
+  const sig = signRecoverable(SIGNER.keys!.nodeSecret, sha256d(msg));
+  if (sig === null) return invalidArgument("signing failed");
+  sig[0] += 31;
+  w.bytes(sig);
+  return null;
+}
+
+/**
+ * sign_gossip: u16 kind (256/257/258) | varbytes unsigned message (BOLT 7,
+ * without type and signatures) → node signature over SHA256d(unsigned). The
+ * message must be one the node key may sign: our node id in it, our chain.
+ */
+function signGossip(r: Reader, w: Writer): CoreError | null {
+  const kind = r.u16();
+  const m = r.varbytes(MAX_GOSSIP);
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  const me = SIGNER.keys!.nodeId;
+  const chain = chainHash(SIGNER.network);
+  const g = new Reader(m);
+  if (kind == Gossip.CHANNEL_ANNOUNCEMENT) {
+    g.skip(<i32>g.u16()); // features
+    const ch = g.bytes(32);
+    g.skip(8); // short_channel_id
+    const n1 = g.bytes(33), n2 = g.bytes(33);
+    g.skip(66); // bitcoin keys
+    if (!g.ok()) return malformed("channel_announcement: " + g.err!);
+    if (!equal(ch, chain)) return invalidArgument("channel_announcement for another chain");
+    if (!equal(n1, me) && !equal(n2, me)) return invalidArgument("channel_announcement does not name this node");
+  } else if (kind == Gossip.NODE_ANNOUNCEMENT) {
+    g.skip(<i32>g.u16()); // features
+    g.skip(4); // timestamp
+    const id = g.bytes(33);
+    g.skip(35); // rgb, alias
+    g.skip(<i32>g.u16()); // addresses
+    if (!g.ok()) return malformed("node_announcement: " + g.err!);
+    if (!equal(id, me)) return invalidArgument("node_announcement for another node");
+  } else if (kind == Gossip.CHANNEL_UPDATE) {
+    const ch = g.bytes(32);
+    g.skip(8 + 4 + 1 + 1 + 2 + 8 + 4 + 4 + 8);
+    if (!g.ok()) return malformed("channel_update: " + g.err!);
+    if (!equal(ch, chain)) return invalidArgument("channel_update for another chain");
+  } else {
+    return invalidArgument("not a gossip message type the node signs");
+  }
+  const sig = ecdsaSign(SIGNER.keys!.nodeSecret, sha256d(m));
+  if (sig === null) return invalidArgument("signing failed");
+  w.bytes(sig);
+  return null;
+}
+
+export function handleNodeSign(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == NodeMethod.ECDH) return doEcdh(r, w);
+  if (method == NodeMethod.SIGN_INVOICE) return signInvoice(r, w);
+  if (method == NodeMethod.SIGN_MESSAGE) return signMessage(r, w);
+  if (method == NodeMethod.SIGN_GOSSIP) return signGossip(r, w);
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+}

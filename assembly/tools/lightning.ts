@@ -1,0 +1,29 @@
+// tools/lightning (0x8300-0x83ff): Lightning-format computations on caller
+// data and caller keys (BOLT 11 signing with a given key, for the spec's
+// examples). The signer's own key is never used here.
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
+import { signRecoverable } from "../crypto/recoverable";
+import { invoiceDigest, MAX_INVOICE_WORDS } from "../signer/node_sign";
+
+export namespace LightningTool {
+  /** sec[32] | varbytes hrp | varbytes words → recid | r | s (the path sign_invoice takes). */
+  export const BOLT11_SIGN: u16 = 0x8300;
+}
+
+export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == LightningTool.BOLT11_SIGN) {
+    const sec = r.bytes(32);
+    const hrp = r.varbytes(256);
+    const words = r.varbytes(MAX_INVOICE_WORDS);
+    if (!r.finish()) return malformed(r.err!);
+    const d = invoiceDigest(hrp, words);
+    if (d === null) return invalidArgument("not a BOLT 11 hrp and 5-bit data");
+    const sig = signRecoverable(sec, d!);
+    if (sig === null) return invalidArgument("bad secret");
+    w.bytes(sig!);
+    return null;
+  }
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+}
