@@ -1,0 +1,269 @@
+// The A—B—C demo flow on the synthetic chain: open, confirm, A pays C via B,
+// C pays A, cooperative close of B–C, force close of A–B with an HTLC in flight
+// (HTLC-timeout and to_local swept after the CSV delay), balances checked to
+// the msat (channel side) and to the sat (chain side).
+import { ldk } from "./init.js";
+import { Chain, Wallet } from "./chain.js";
+import { keysManagerKeys, type NodeKeys } from "./keys.js";
+import { LdkNode } from "./node.js";
+import { eqBytes, hex, rev } from "./tx.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+
+export type KeysFactory = (name: "A" | "B" | "C", seed: Uint8Array) => NodeKeys;
+
+export interface ScenarioOptions {
+  /** Keys for each node; default LDK KeysManager for all three. */
+  makeKeys?: KeysFactory;
+  print?: (line: string) => void;
+  ldkLog?: boolean;
+}
+
+export interface StepResult { name: string; ms: number; detail: string }
+export interface Check { what: string; expected: string; actual: string; ok: boolean }
+export interface ScenarioReport {
+  steps: StepResult[];
+  checks: Check[];
+  payments: { name: string; hash: string; amountMsat: bigint; feeMsat: bigint; settled: boolean }[];
+  broadcasts: Chain["broadcasts"];
+  invalid: Chain["invalid"];
+  confirmedTxs: number;
+  callbackErrors: string[];
+  blocks: number;
+  totalMs: number;
+  ok: boolean;
+}
+
+export const CHANNEL_SAT = 1_000_000n;
+export const WALLET_SAT = 5_000_000n;
+const A_TO_C_MSAT = 50_000_000n;
+const C_TO_A_MSAT = 20_000_000n;
+const HELD_MSAT = 30_000_000n;
+const FWD_FEE_MSAT = 1_000n; // LDK default forwarding_fee_base_msat, 0 ppm
+
+const seedOf = (name: string) => sha256(new TextEncoder().encode(`vigil-demo-node:${name}`));
+
+export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioReport> {
+  const print = opts.print ?? (() => {});
+  const t0 = Date.now();
+  const steps: StepResult[] = [];
+  const checks: Check[] = [];
+  const payments: ScenarioReport["payments"] = [];
+  const check = (what: string, expected: unknown, actual: unknown) => {
+    const c = { what, expected: String(expected), actual: String(actual), ok: String(expected) === String(actual) };
+    checks.push(c);
+    print(`      ${c.ok ? "ok  " : "FAIL"} ${what}: ${c.actual}${c.ok ? "" : ` (expected ${c.expected})`}`);
+    return c.ok;
+  };
+  const step = async (name: string, fn: () => Promise<string> | string) => {
+    const s = Date.now();
+    print(`> ${name}`);
+    const detail = await fn();
+    const ms = Date.now() - s;
+    steps.push({ name, ms, detail });
+    print(`  ${detail} [${ms} ms]`);
+  };
+
+  // ------------------------------------------------------------ chain + nodes
+  const chain = new Chain();
+  const wallets = { A: new Wallet(chain, "A"), B: new Wallet(chain, "B"), C: new Wallet(chain, "C") };
+  chain.mine(1, Object.values(wallets).map((w) => ({ script: w.script, amount: WALLET_SAT })));
+  chain.mine(100); // coinbase maturity
+  const mk = opts.makeKeys ?? ((_n, seed) => keysManagerKeys(seed));
+  const names = ["A", "B", "C"] as const;
+  const nodes = {} as Record<"A" | "B" | "C", LdkNode>;
+  for (const n of names) {
+    nodes[n] = new LdkNode({ name: n, keys: mk(n, seedOf(n)), chain, wallet: wallets[n], log: opts.ldkLog ? print : undefined });
+  }
+  const { A, B, C } = nodes;
+  const all = [A, B, C];
+
+  const pump = async () => {
+    let n = 0;
+    for (const x of all) n += x.processEvents();
+    await new Promise((r) => setImmediate(r));
+    return n;
+  };
+  const waitFor = async (what: string, cond: () => boolean, timeoutMs = 20_000) => {
+    const end = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timeout waiting for ${what}`);
+      if ((await pump()) === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    await pump();
+  };
+  const settle = async () => { for (let i = 0; i < 5; i++) { await pump(); await new Promise((r) => setTimeout(r, 1)); } };
+  const mine = async (n: number) => { for (let i = 0; i < n; i++) { chain.mine(1); await pump(); } await settle(); };
+
+  const ev = <T>(node: LdkNode, cls: abstract new (...a: any[]) => T, pred: (e: T) => boolean = () => true) => node.eventsOf(cls).filter(pred);
+  const invoice = (node: LdkNode, msat: bigint, desc: string) => {
+    const r = ldk.UtilMethods.constructor_create_invoice_from_channelmanager(node.channelManager, ldk.Option_u64Z.constructor_some(msat), desc, 3600, ldk.Option_u16Z.constructor_none());
+    if (!(r instanceof ldk.Result_Bolt11InvoiceSignOrCreationErrorZ_OK)) throw new Error(`${node.name}: invoice creation failed`);
+    return r.res;
+  };
+  const pay = (node: LdkNode, inv: ldk.Bolt11Invoice) => {
+    const parsed = ldk.Bolt11Invoice.constructor_from_str(inv.to_str());
+    if (!(parsed instanceof ldk.Result_Bolt11InvoiceParseOrSemanticErrorZ_OK)) throw new Error("invoice does not parse");
+    const p = ldk.UtilMethods.constructor_payment_parameters_from_invoice(parsed.res);
+    if (!(p instanceof ldk.Result_C3Tuple_ThirtyTwoBytesRecipientOnionFieldsRouteParametersZNoneZ_OK)) throw new Error("payment_parameters_from_invoice failed");
+    const hash = p.res.get_a();
+    const r = node.channelManager.send_payment(hash, p.res.get_b(), hash, p.res.get_c(), ldk.Retry.constructor_attempts(3));
+    if (!r.is_ok()) throw new Error(`${node.name}: send_payment failed: ${r.constructor.name}`);
+    return hash;
+  };
+  const sent = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentSent, (e) => eqBytes(e.payment_hash, hash))[0];
+  const claimed = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentClaimed, (e) => eqBytes(e.payment_hash, hash))[0];
+  const failedPay = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentFailed, (e) => e.payment_hash instanceof ldk.Option_ThirtyTwoBytesZ_Some && eqBytes(e.payment_hash.some, hash))[0];
+
+  // msat ledger of each side of each channel (value_to_self, before commitment fees)
+  const ledger = { AB: { A: CHANNEL_SAT * 1000n, B: 0n }, BC: { B: CHANNEL_SAT * 1000n, C: 0n } };
+  let abId: ldk.ChannelId, bcId: ldk.ChannelId;
+  const ok = () => checks.every((c) => c.ok) && chain.invalid.length === 0;
+
+  try {
+    await step("start three LDK nodes on loopback TCP and connect A—B—C", async () => {
+      for (const n of all) await n.listen();
+      await A.connect(B);
+      await C.connect(B);
+      await waitFor("peers connected", () => A.peerCount() === 1 && C.peerCount() === 1 && B.peerCount() === 2);
+      return all.map((n) => `${n.name}=${n.id.slice(0, 16)}… (${n.keys.kind}, :${n.port})`).join("  ");
+    });
+
+    await step("open A–B (A funds) and B–C (B funds), 1 000 000 sat each", async () => {
+      const r1 = A.channelManager.create_channel(B.nodeId, CHANNEL_SAT, 0n, 1n, null, null);
+      const r2 = B.channelManager.create_channel(C.nodeId, CHANNEL_SAT, 0n, 2n, null, null);
+      if (!r1.is_ok() || !r2.is_ok()) throw new Error("create_channel failed");
+      await waitFor("funding broadcast", () => ev(A, ldk.Event_ChannelPending).length === 1 && ev(B, ldk.Event_ChannelPending).length === 2 && ev(C, ldk.Event_ChannelPending).length === 1);
+      return `funding txs in mempool: ${chain.mempool.length}`;
+    });
+
+    await step("mine 3 blocks, channels ready", async () => {
+      await mine(3);
+      await waitFor("channels usable", () => A.channelManager.list_usable_channels().length === 1 && C.channelManager.list_usable_channels().length === 1 && B.channelManager.list_usable_channels().length === 2);
+      abId = A.channelWith(B).get_channel_id();
+      bcId = B.channelWith(C).get_channel_id();
+      return `height ${chain.height}; A–B ${hex(abId.get_a()).slice(0, 16)}…, B–C ${hex(bcId.get_a()).slice(0, 16)}…`;
+    });
+
+    const payStep = async (name: string, from: LdkNode, to: LdkNode, msat: bigint) => {
+      await step(name, async () => {
+        const inv = invoice(to, msat, name);
+        const hash = pay(from, inv);
+        await waitFor("payment settled", () => !!sent(from, hash) && !!claimed(to, hash) && ev(B, ldk.Event_PaymentForwarded).length >= payments.length + 1);
+        await settle();
+        const s = sent(from, hash);
+        const fee = s.fee_paid_msat instanceof ldk.Option_u64Z_Some ? s.fee_paid_msat.some : -1n;
+        payments.push({ name, hash: hex(hash), amountMsat: msat, feeMsat: fee, settled: true });
+        check(`${name}: claimed amount msat`, msat, claimed(to, hash).amount_msat);
+        check(`${name}: routing fee msat`, FWD_FEE_MSAT, fee);
+        return `invoice ${inv.to_str().slice(0, 24)}… paid, fee ${fee} msat`;
+      });
+    };
+    await payStep("A pays C 50 000 sat through B", A, C, A_TO_C_MSAT);
+    ledger.AB.A -= A_TO_C_MSAT + FWD_FEE_MSAT; ledger.AB.B += A_TO_C_MSAT + FWD_FEE_MSAT;
+    ledger.BC.B -= A_TO_C_MSAT; ledger.BC.C += A_TO_C_MSAT;
+    await payStep("C pays A 20 000 sat through B", C, A, C_TO_A_MSAT);
+    ledger.BC.C -= C_TO_A_MSAT + FWD_FEE_MSAT; ledger.BC.B += C_TO_A_MSAT + FWD_FEE_MSAT;
+    ledger.AB.B -= C_TO_A_MSAT; ledger.AB.A += C_TO_A_MSAT;
+
+    await step("channel balances match the msat ledger", () => {
+      const side = (n: LdkNode, peer: LdkNode) => {
+        const d = n.channelWith(peer);
+        const reserve = d.get_unspendable_punishment_reserve();
+        return { out: d.get_outbound_capacity_msat(), inb: d.get_inbound_capacity_msat(), reserve: reserve instanceof ldk.Option_u64Z_Some ? reserve.some : 0n };
+      };
+      const a = side(A, B), bA = side(B, A), bC = side(B, C), c = side(C, B);
+      // outbound_capacity = value_to_self - own reserve (the reserve the peer requires us to keep)
+      check("A–B: A outbound + reserve", ledger.AB.A, a.out + a.reserve * 1000n);
+      check("A–B: B outbound + reserve", ledger.AB.B, bA.out + bA.reserve * 1000n);
+      check("B–C: B outbound + reserve", ledger.BC.B, bC.out + bC.reserve * 1000n);
+      check("B–C: C outbound + reserve", ledger.BC.C, c.out + c.reserve * 1000n);
+      return `A–B A=${ledger.AB.A} B=${ledger.AB.B} msat; B–C B=${ledger.BC.B} C=${ledger.BC.C} msat`;
+    });
+
+    await step("cooperative close of B–C", async () => {
+      const r = B.channelManager.close_channel(bcId, C.nodeId);
+      if (!r.is_ok()) throw new Error("close_channel failed");
+      await waitFor("closing tx broadcast", () => chain.mempool.length > 0);
+      const closing = chain.mempool[0];
+      await mine(1);
+      await waitFor("ChannelClosed on B and C", () => ev(B, ldk.Event_ChannelClosed).length === 1 && ev(C, ldk.Event_ChannelClosed).length === 1);
+      const lb = ev(B, ldk.Event_ChannelClosed)[0].last_local_balance_msat, lc = ev(C, ldk.Event_ChannelClosed)[0].last_local_balance_msat;
+      check("B–C: B last_local_balance_msat", ledger.BC.B, lb instanceof ldk.Option_u64Z_Some ? lb.some : "none");
+      check("B–C: C last_local_balance_msat", ledger.BC.C, lc instanceof ldk.Option_u64Z_Some ? lc.some : "none");
+      const fee = chain.fee(closing);
+      const outs = closing.outputs.map((o) => o.amount).sort((x, y) => Number(x - y));
+      // C (non-funder) gets floor(msat/1000); B (funder) pays the closing fee
+      check("closing tx: C's output sat", ledger.BC.C / 1000n, outs[0]);
+      check("closing tx: B's output + closing fee sat = floor(B msat / 1000)", ledger.BC.B / 1000n, outs[1] + fee);
+      return `closing tx ${hex(rev(closing.txid)).slice(0, 16)}… outputs ${outs.join(" + ")} sat, fee ${fee} sat`;
+    });
+
+    let heldHash = new Uint8Array(0);
+    await step("A pays B 30 000 sat; B holds the HTLC (does not claim)", async () => {
+      const inv = invoice(B, HELD_MSAT, "held");
+      B.holdPayments.add(hex(inv.payment_hash()));
+      heldHash = pay(A, inv);
+      await waitFor("PaymentClaimable at B", () => ev(B, ldk.Event_PaymentClaimable, (e) => eqBytes(e.payment_hash, heldHash)).length === 1);
+      await settle();
+      const htlcs = A.channelWith(B).get_pending_outbound_htlcs();
+      return `A has ${htlcs.length} outbound HTLC on A–B`;
+    });
+
+    let commitmentTxid = "";
+    await step("A force-closes A–B with the HTLC in flight", async () => {
+      const before = chain.broadcasts.length;
+      const r = A.channelManager.force_close_broadcasting_latest_txn(abId, B.nodeId, "demo force close");
+      if (!r.is_ok()) throw new Error("force_close failed");
+      await settle();
+      const acc = chain.broadcasts.slice(before).filter((b) => b.status === "accepted");
+      commitmentTxid = acc[0]?.txid ?? "";
+      await mine(1);
+      await waitFor("ChannelClosed on A and B", () => ev(A, ldk.Event_ChannelClosed).length === 1 && ev(B, ldk.Event_ChannelClosed).length === 2);
+      const la = ev(A, ldk.Event_ChannelClosed)[0].last_local_balance_msat;
+      check("A–B: A last_local_balance_msat (includes the in-flight HTLC)", ledger.AB.A, la instanceof ldk.Option_u64Z_Some ? la.some : "none");
+      const commit = chain.getTx(rev(Buffer.from(commitmentTxid, "hex")));
+      const outs = commit ? commit.outputs.map((o) => o.amount) : [];
+      check("commitment tx has to_local, to_remote and HTLC outputs", 3, outs.length);
+      check("commitment: B's to_remote sat = floor(B msat / 1000)", ledger.AB.B / 1000n, outs.includes(ledger.AB.B / 1000n) ? ledger.AB.B / 1000n : outs.join("/"));
+      check("commitment: HTLC output sat", HELD_MSAT / 1000n, outs.includes(HELD_MSAT / 1000n) ? HELD_MSAT / 1000n : outs.join("/"));
+      if (commit) {
+        const commitFee = chain.fee(commit);
+        const toLocal = outs.find((o) => o !== HELD_MSAT / 1000n && o !== ledger.AB.B / 1000n) ?? -1n;
+        check("commitment: A's to_local + commitment fee sat = floor((A msat - HTLC) / 1000)", (ledger.AB.A - HELD_MSAT) / 1000n, toLocal + commitFee);
+      }
+      return `commitment ${commitmentTxid.slice(0, 16)}… outputs ${outs.join(", ")} sat confirmed at ${chain.height}`;
+    });
+
+    await step("mine until the HTLC times out and every output is swept after its CSV delay", async () => {
+      const start = chain.height;
+      const lnLeft = () => [...chain.utxos.values()].filter((u) => !Object.values(wallets).some((w) => eqBytes(w.script, u.script))).length;
+      let mined = 0;
+      while (mined < 600) {
+        await mine(1); mined++;
+        if (lnLeft() === 0 && chain.mempool.length === 0 && chain.waiting.length === 0 && failedPay(A, heldHash)) break;
+      }
+      check("A's held payment failed back after on-chain HTLC timeout", true, !!failedPay(A, heldHash));
+      check("no channel outputs left unswept", 0, lnLeft());
+      const sweeps = all.map((n) => `${n.name}:${n.sweeps.length}`).join(" ");
+      return `${mined} blocks (height ${start}→${chain.height}); sweep txs ${sweeps}`;
+    });
+
+    await step("on-chain accounting", () => {
+      const minted = WALLET_SAT * 3n;
+      const fees = chain.blocks.flatMap((b) => b.txs.slice(1)).reduce((s, t) => s + chain.fee(t), 0n);
+      const bal = Object.fromEntries(Object.entries(wallets).map(([k, w]) => [k, w.balance()]));
+      check("wallets + fees = coins minted (sat)", minted, bal.A + bal.B + bal.C + fees);
+      check("every broadcast tx valid (scripts + signatures)", 0, chain.invalid.length);
+      check("no LDK callback errors", 0, all.reduce((s, n) => s + n.callbackErrors.length, 0));
+      return `wallets A=${bal.A} B=${bal.B} C=${bal.C} sat, fees ${fees} sat, ${chain.broadcasts.filter((b) => b.status === "accepted").length} txs accepted`;
+    });
+  } finally {
+    for (const n of all) await n.shutdown();
+  }
+  const confirmedTxs = chain.blocks.reduce((s, b) => s + b.txs.length - 1, 0);
+  return {
+    steps, checks, payments, broadcasts: chain.broadcasts, invalid: chain.invalid, confirmedTxs,
+    callbackErrors: all.flatMap((n) => n.callbackErrors.map((e) => `${n.name}: ${e}`)),
+    blocks: chain.height, totalMs: Date.now() - t0, ok: ok(),
+  };
+}
