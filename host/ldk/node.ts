@@ -59,6 +59,9 @@ export class LdkNode {
   private sockets = new Set<net.Socket>();
   sweeps: { txid: string; outputs: number; amount: bigint }[] = [];
 
+  /** user_channel_id values we hand to LDK: small, well under the 2^124 limit. */
+  static nextUserChannelId = 1000n;
+
   constructor(o: NodeOptions) {
     this.name = o.name;
     this.keys = o.keys;
@@ -112,6 +115,10 @@ export class LdkNode {
     hs.set_negotiate_anchors_zero_fee_htlc_tx(false);
     this.config.set_channel_handshake_config(hs);
     this.config.set_accept_forwards_to_priv_channels(true);
+    // Inbound channels are accepted by hand with a small user_channel_id: on auto-accept
+    // LDK draws a random u128, and the JS bindings abort the process when a u128 >= 2^124
+    // crosses into a JS callback (SignerProvider.generate_channel_keys_id gets it).
+    this.config.set_manually_accept_inbound_channels(true);
 
     const tip = o.chain.tip;
     const params = ldk.ChainParameters.constructor_new(ldk.Network.LDKNetwork_Regtest, ldk.BestBlock.constructor_new(tip.hash, tip.height));
@@ -225,7 +232,10 @@ export class LdkNode {
 
   private handle(ev: ldk.Event) {
     const cm = this.channelManager;
-    if (ev instanceof ldk.Event_FundingGenerationReady) {
+    if (ev instanceof ldk.Event_OpenChannelRequest) {
+      const r = cm.accept_inbound_channel(ev.temporary_channel_id, ev.counterparty_node_id, LdkNode.nextUserChannelId++);
+      if (!r.is_ok()) throw new Error(`${this.name}: accept_inbound_channel failed`);
+    } else if (ev instanceof ldk.Event_FundingGenerationReady) {
       const raw = this.wallet.pay([{ script: ev.output_script, amount: ev.channel_value_satoshis }]);
       const r = cm.funding_transaction_generated(ev.temporary_channel_id, ev.counterparty_node_id, raw);
       if (!r.is_ok()) throw new Error(`${this.name}: funding_transaction_generated failed`);

@@ -31,6 +31,9 @@ export interface ScenarioReport {
   blocks: number;
   totalMs: number;
   ok: boolean;
+  failure: string | null;
+  /** The chain the scenario ran on (for further checks). */
+  chain: Chain;
 }
 
 export const CHANNEL_SAT = 1_000_000n;
@@ -117,7 +120,8 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   // msat ledger of each side of each channel (value_to_self, before commitment fees)
   const ledger = { AB: { A: CHANNEL_SAT * 1000n, B: 0n }, BC: { B: CHANNEL_SAT * 1000n, C: 0n } };
   let abId: ldk.ChannelId, bcId: ldk.ChannelId;
-  const ok = () => checks.every((c) => c.ok) && chain.invalid.length === 0;
+  let failure: string | null = null;
+  const ok = () => failure === null && checks.every((c) => c.ok) && chain.invalid.length === 0;
 
   try {
     await step("start three LDK nodes on loopback TCP and connect A—B—C", async () => {
@@ -257,6 +261,9 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       check("no LDK callback errors", 0, all.reduce((s, n) => s + n.callbackErrors.length, 0));
       return `wallets A=${bal.A} B=${bal.B} C=${bal.C} sat, fees ${fees} sat, ${chain.broadcasts.filter((b) => b.status === "accepted").length} txs accepted`;
     });
+  } catch (e) {
+    failure = (e as Error).message;
+    print(`  FAILED: ${failure}`);
   } finally {
     for (const n of all) await n.shutdown();
   }
@@ -264,6 +271,6 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   return {
     steps, checks, payments, broadcasts: chain.broadcasts, invalid: chain.invalid, confirmedTxs,
     callbackErrors: all.flatMap((n) => n.callbackErrors.map((e) => `${n.name}: ${e}`)),
-    blocks: chain.height, totalMs: Date.now() - t0, ok: ok(),
+    blocks: chain.height, totalMs: Date.now() - t0, ok: ok(), failure, chain,
   };
 }
