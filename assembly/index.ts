@@ -13,6 +13,7 @@ import { SIGNER } from "./signer/state";
 import { handleNode } from "./signer/node";
 import { handleCryptoTool } from "./tools/crypto";
 import { handleNodeSign } from "./signer/node_sign";
+import { handleChannel } from "./signer/channels";
 import { handleLightningTool } from "./tools/lightning";
 import { handleBitcoinTool } from "./tools/bitcoin";
 import { handleBolt3Tool } from "./tools/bolt3";
@@ -34,6 +35,7 @@ function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   const range = method & 0xff00;
   if (method < 0x0100) return handleNode(method, r, w);
   if (range == 0x0100) return handleNodeSign(method, r, w);
+  if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);
   if (range == TOOLS_BITCOIN) return handleBitcoinTool(method, r, w);
   if (range == TOOLS_BOLT3) return handleBolt3Tool(method, r, w);

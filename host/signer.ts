@@ -1,7 +1,7 @@
 // Typed client of the Vigil core over any Transport. Synchronous, because LDK
 // calls its signer synchronously. Errors arrive as SignerError (code, rule id).
 import { Reader, Writer } from "./protocol/codec.js";
-import { decodeReply, encodeRequest, Method, NodeMethod, SignerError, Code } from "./protocol/envelope.js";
+import { decodeReply, encodeRequest, Method, NodeMethod, ChannelMethod, SignerError, Code } from "./protocol/envelope.js";
 import { InProcessTransport, Transport } from "./transport.js";
 import { PolicyInput, encodePolicy, decodePolicy } from "./policy.js";
 
@@ -15,11 +15,32 @@ export interface InitOptions {
   network?: NetworkName;
   scheme?: KeySchemeName;
   maxMessage?: number;
+  maxChannels?: number;
   policy?: PolicyInput;
+}
+
+export interface Basepoints { funding: Uint8Array; revocation: Uint8Array; payment: Uint8Array; delayedPayment: Uint8Array; htlc: Uint8Array }
+export const ChannelType = { "static-remotekey": 0, anchors: 1, legacy: 2, "anchors-legacy": 3 } as const;
+export interface ChannelSetup {
+  id: Uint8Array;
+  isOutbound: boolean;
+  channelValueSat: bigint;
+  pushMsat?: bigint;
+  fundingTxid: Uint8Array; // internal byte order
+  fundingVout: number;
+  holderSelectedContestDelay: number; // imposed on the peer's outputs
+  counterpartySelectedContestDelay: number; // imposed on ours
+  holderDustLimitSat?: bigint;
+  counterpartyDustLimitSat?: bigint;
+  counterparty: Basepoints;
+  channelType?: keyof typeof ChannelType;
+  counterpartyShutdownScript?: Uint8Array;
+  holderShutdownScript?: Uint8Array;
 }
 
 const CFG_MAX_MESSAGE = 1;
 const CFG_POLICY = 3;
+const CFG_MAX_CHANNELS = 5;
 
 export class Signer {
   private nextId = 1;
@@ -101,6 +122,27 @@ export class Signer {
     return this.request(NodeMethod.SIGN_GOSSIP, new Writer().u16(kind).varbytes(unsigned).finish());
   }
 
+  /** Our basepoints for a channel (created on first call; idempotent). */
+  newChannel(id: Uint8Array, channelValueSat: bigint): Basepoints {
+    const r = new Reader(this.request(ChannelMethod.NEW_CHANNEL, new Writer().bytes(id).u64(channelValueSat).finish()));
+    const b = { funding: r.bytes(33), revocation: r.bytes(33), payment: r.bytes(33), delayedPayment: r.bytes(33), htlc: r.bytes(33) };
+    r.finish();
+    return b;
+  }
+
+  readyChannel(s: ChannelSetup): void {
+    const w = new Writer().bytes(s.id).u8(s.isOutbound ? 1 : 0).u64(s.channelValueSat).u64(s.pushMsat ?? 0n)
+      .bytes(s.fundingTxid).u32(s.fundingVout).u16(s.holderSelectedContestDelay).u16(s.counterpartySelectedContestDelay)
+      .u64(s.holderDustLimitSat ?? 354n).u64(s.counterpartyDustLimitSat ?? 354n);
+    const c = s.counterparty;
+    w.bytes(c.funding).bytes(c.revocation).bytes(c.payment).bytes(c.delayedPayment).bytes(c.htlc);
+    w.u8(ChannelType[s.channelType ?? "anchors"]).varbytes(s.counterpartyShutdownScript ?? new Uint8Array(0))
+      .varbytes(s.holderShutdownScript ?? new Uint8Array(0));
+    this.request(ChannelMethod.READY_CHANNEL, w.finish());
+  }
+
+  forgetChannel(id: Uint8Array): void { this.request(ChannelMethod.FORGET_CHANNEL, id); }
+
   policy() { return decodePolicy(this.request(Method.POLICY_GET)); }
 
   setPolicy(p: PolicyInput) { return decodePolicy(this.request(Method.POLICY_SET, encodePolicy(p))); }
@@ -113,6 +155,7 @@ export function encodeInit(o: InitOptions): Uint8Array {
   const w = new Writer().bytes(o.secret).u8(Network[o.network ?? "regtest"]).u8(KeyScheme[o.scheme ?? "ldk"]);
   if (o.maxMessage !== undefined) w.tlv(CFG_MAX_MESSAGE, new Writer().u32(o.maxMessage).finish());
   if (o.policy !== undefined) w.tlv(CFG_POLICY, encodePolicy(o.policy));
+  if (o.maxChannels !== undefined) w.tlv(CFG_MAX_CHANNELS, new Writer().u32(o.maxChannels).finish());
   return w.finish();
 }
 

@@ -16,6 +16,7 @@ const MAX_PING: i32 = 1024;
 // Config TLVs of init (docs/protocol.md §init).
 const CFG_MAX_MESSAGE: u64 = 1;
 const CFG_POLICY: u64 = 3; // value: a policy TLV stream (policy/config.ts)
+const CFG_MAX_CHANNELS: u64 = 5;
 
 function ping(r: Reader, w: Writer): CoreError | null {
   const data = r.varbytes(MAX_PING);
@@ -42,6 +43,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   const scheme = r.u8();
   let maxMessage: u32 = SIGNER.limits.maxMessage;
   let policy: PolicyConfig | null = new PolicyConfig();
+  let maxChannels: u32 = SIGNER.limits.maxChannels;
   const cfg = readTlvStream(r);
   if (cfg !== null) {
     for (let i = 0; i < cfg.length; i++) {
@@ -49,6 +51,9 @@ function init(r: Reader, w: Writer): CoreError | null {
       if (cfg[i].type == CFG_MAX_MESSAGE) {
         maxMessage = v.u32();
         if (!v.finish()) r.fail("max_message: " + v.err!);
+      } else if (cfg[i].type == CFG_MAX_CHANNELS) {
+        maxChannels = v.u32();
+        if (!v.finish()) r.fail("max_channels: " + v.err!);
       } else if (cfg[i].type == CFG_POLICY) {
         policy = decodePolicy(v);
         if (policy === null) r.fail("policy: " + v.err!);
@@ -60,6 +65,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   if (isZero(secret)) return invalidArgument("all-zero secret");
   if (network >= Network.COUNT) return invalidArgument("unknown network");
   if (maxMessage < 1024 || maxMessage > 16 << 20) return invalidArgument("max_message out of range [1024, 16 MiB]");
+  if (maxChannels < 1 || maxChannels > 100_000) return invalidArgument("max_channels out of range [1, 100000]");
   let keys: NodeKeys | null = null;
   if (scheme == Scheme.LDK) keys = ldkNodeKeys(secret);
   else if (scheme == Scheme.CLN) return new CoreError(Code.UNSUPPORTED, "cln key scheme not in this build");
@@ -69,6 +75,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   SIGNER.network = network;
   SIGNER.scheme = scheme;
   SIGNER.limits.maxMessage = maxMessage;
+  SIGNER.limits.maxChannels = maxChannels;
   SIGNER.policy.cfg = policy!;
   SIGNER.keys = keys;
   w.bytes(keys.nodeId);

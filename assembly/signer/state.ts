@@ -5,6 +5,7 @@ import { NodeKeys } from "../keys/scheme";
 import { Writer } from "../codec/writer";
 import { sha256 } from "../crypto";
 import { Policy } from "../policy/engine";
+import { Channel } from "./channel";
 
 export namespace Network {
   export const BITCOIN: u8 = 0;
@@ -17,6 +18,7 @@ export namespace Network {
 /** Limits that are configuration (docs/protocol.md §Limits). */
 export class Limits {
   maxMessage: u32 = 65536;
+  maxChannels: u32 = 1000;
 }
 
 export class Signer {
@@ -25,6 +27,8 @@ export class Signer {
   keys: NodeKeys | null = null;
   limits: Limits = new Limits();
   policy: Policy = new Policy();
+  channels: Map<string, Channel> = new Map();
+  forgotten: Set<string> = new Set();
 
   initialized(): bool { return this.keys !== null; }
 
@@ -33,8 +37,14 @@ export class Signer {
     const w = new Writer(128);
     w.u8(this.initialized() ? 1 : 0).u8(this.network).u8(this.scheme);
     if (this.keys !== null) w.bytes(this.keys!.nodeId);
-    w.u32(this.limits.maxMessage);
+    w.u32(this.limits.maxMessage).u32(this.limits.maxChannels);
     this.policy.cfg.encode(w);
+    const ids = this.channels.keys().sort();
+    w.u32(ids.length);
+    for (let i = 0; i < ids.length; i++) this.channels.get(ids[i]).write(w);
+    const gone = this.forgotten.values().sort();
+    w.u32(gone.length);
+    for (let i = 0; i < gone.length; i++) w.varbytes(Uint8Array.wrap(String.UTF8.encode(gone[i])));
     return sha256(w.finish());
   }
 }
