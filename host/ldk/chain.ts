@@ -29,7 +29,7 @@ export class Chain {
   verifiedInputs = { p2wpkh: 0, p2wsh: 0 };
   private time = 1_700_000_000;
   get tipTime() { return this.time; }
-  private minerScript = Uint8Array.from([0x6a]); // OP_RETURN: burned subsidy by default
+  private minerScript: Uint8Array = Uint8Array.from([0x6a]); // OP_RETURN: burned subsidy by default
 
   constructor() { this.mine(1); }
 

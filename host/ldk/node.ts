@@ -258,5 +258,5 @@ export class LdkNode {
   // ---------------------------------------------------------------- helpers
   channels() { return this.channelManager.list_channels(); }
   channelWith(peer: LdkNode) { return this.channelManager.list_channels_with_counterparty(peer.nodeId)[0]; }
-  eventsOf<T>(cls: abstract new (...a: any[]) => T): T[] { return this.events.map((e) => e.ev).filter((e): e is any => e instanceof cls) as T[]; }
+  eventsOf<T>(cls: { prototype: T }): T[] { return this.events.map((e) => e.ev).filter((e) => e instanceof (cls as any)) as T[]; }
 }

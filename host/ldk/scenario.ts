@@ -97,7 +97,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   const settle = async () => { for (let i = 0; i < 5; i++) { await pump(); await new Promise((r) => setTimeout(r, 1)); } };
   const mine = async (n: number) => { for (let i = 0; i < n; i++) { chain.mine(1); await pump(); } await settle(); };
 
-  const ev = <T>(node: LdkNode, cls: abstract new (...a: any[]) => T, pred: (e: T) => boolean = () => true) => node.eventsOf(cls).filter(pred);
+  const ev = <T>(node: LdkNode, cls: { prototype: T }, pred: (e: T) => boolean = () => true): T[] => node.eventsOf<T>(cls).filter(pred);
   const invoice = (node: LdkNode, msat: bigint, desc: string) => {
     const r = ldk.UtilMethods.constructor_create_invoice_from_channelmanager(node.channelManager, ldk.Option_u64Z.constructor_some(msat), desc, 3600, ldk.Option_u16Z.constructor_none());
     if (!(r instanceof ldk.Result_Bolt11InvoiceSignOrCreationErrorZ_OK)) throw new Error(`${node.name}: invoice creation failed`);
@@ -202,7 +202,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       return `closing tx ${hex(rev(closing.txid)).slice(0, 16)}… outputs ${outs.join(" + ")} sat, fee ${fee} sat`;
     });
 
-    let heldHash = new Uint8Array(0);
+    let heldHash: Uint8Array = new Uint8Array(0);
     await step("A pays B 30 000 sat; B holds the HTLC (does not claim)", async () => {
       const inv = invoice(B, HELD_MSAT, "held");
       B.holdPayments.add(hex(inv.payment_hash()));
