@@ -146,8 +146,11 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
     ecdh: (r, other, tweak) => guard("ecdh", () => ldk.Result_ThirtyTwoBytesNoneZ.constructor_err(), () => { rec("ecdh", {}); return ns.ecdh(r, other, tweak); }),
     sign_invoice: (inv, r) => guard("sign_invoice", () => ldk.Result_RecoverableSignatureNoneZ.constructor_err(), () => {
       const amt = inv.amount_pico_btc();
-      rec("sign_invoice", { signableHash: hex(inv.signable_hash()), amountPicoBtc: amt instanceof ldk.Option_u64Z_Some ? Number(amt.some) : -1, routes: inv.private_routes().length });
-      return ns.sign_invoice(inv, r);
+      const res = ns.sign_invoice(inv, r);
+      // RecoverableSignature in the bindings: 68 bytes = 64-byte compact r||s, then the recovery id (i32 LE)
+      const sig = res instanceof ldk.Result_RecoverableSignatureNoneZ_OK ? res.res : new Uint8Array(0);
+      rec("sign_invoice", { signableHash: hex(inv.signable_hash()), amountPicoBtc: amt instanceof ldk.Option_u64Z_Some ? Number(amt.some) : -1, routes: inv.private_routes().length, sigLen: sig.length, recid: hex(sig.subarray(64)) });
+      return res;
     }),
     sign_bolt12_invoice: (inv) => guard("sign_bolt12_invoice", () => ldk.Result_SchnorrSignatureNoneZ.constructor_err(), () => { rec("sign_bolt12_invoice", {}); return ns.sign_bolt12_invoice(inv); }),
     sign_gossip_message: (m) => guard("sign_gossip_message", () => ldk.Result_ECDSASignatureNoneZ.constructor_err(), () => { rec("sign_gossip_message", { kind: m.constructor.name }); return ns.sign_gossip_message(m); }),
