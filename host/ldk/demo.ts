@@ -12,7 +12,7 @@ const calls: Record<string, SignerCall[]> = { A: [], C: [] };
 const report = await runScenario({
   print: (l) => console.log(l),
   ldkLog: process.env.LDK_LOG === "1",
-  makeKeys: traced ? (name, seed) => (name === "B" ? keysManagerKeys(seed) : tracedKeys(seed, calls[name])) : undefined,
+  makeKeys: traced ? (name, seed, inc) => (name === "B" ? keysManagerKeys(seed) : tracedKeys(seed, calls[name], "traced KeysManager", inc)) : undefined,
 });
 console.log("\nstep                                                                         ms");
 for (const s of report.steps) console.log(`${s.name.padEnd(76)} ${String(s.ms).padStart(6)}`);

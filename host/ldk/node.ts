@@ -22,7 +22,11 @@ export interface NodeOptions {
   log?: (line: string) => void;
   /** Log level threshold (LDK Level enum value); default Warn. */
   logLevel?: number;
+  /** Restart from persisted state instead of creating a fresh ChannelManager. */
+  restore?: PersistedNode;
 }
+
+export interface PersistedNode { manager: Uint8Array; monitors: Uint8Array[] }
 
 export interface NodeEvent { at: number; kind: string; ev: ldk.Event }
 
@@ -122,9 +126,29 @@ export class LdkNode {
 
     const tip = o.chain.tip;
     const params = ldk.ChainParameters.constructor_new(ldk.Network.LDKNetwork_Regtest, ldk.BestBlock.constructor_new(tip.hash, tip.height));
-    this.channelManager = ldk.ChannelManager.constructor_new(
-      this.feeEstimator, this.chainMonitor.as_Watch(), this.broadcaster, this.router.as_Router(), this.messageRouter.as_MessageRouter(),
-      this.logger, o.keys.entropySource, o.keys.nodeSigner, o.keys.signerProvider, this.config, params, Math.floor(Date.now() / 1000));
+    if (!o.restore) {
+      this.channelManager = ldk.ChannelManager.constructor_new(
+        this.feeEstimator, this.chainMonitor.as_Watch(), this.broadcaster, this.router.as_Router(), this.messageRouter.as_MessageRouter(),
+        this.logger, o.keys.entropySource, o.keys.nodeSigner, o.keys.signerProvider, this.config, params, Math.floor(Date.now() / 1000));
+    } else {
+      // Restart: monitors first (their signers come from SignerProvider.derive_channel_signer
+      // with the stored keys id), then the ChannelManager, then hand the monitors to the ChainMonitor.
+      const monitors: ldk.ChannelMonitor[] = [];
+      for (const ser of o.restore.monitors) {
+        const r = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelMonitorZ_read(ser, o.keys.entropySource, o.keys.signerProvider);
+        if (!(r instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelMonitorZDecodeErrorZ_OK)) throw new Error(`${o.name}: ChannelMonitor does not decode`);
+        monitors.push(r.res.get_b());
+      }
+      const r = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelManagerZ_read(o.restore.manager, o.keys.entropySource, o.keys.nodeSigner, o.keys.signerProvider,
+        this.feeEstimator, this.chainMonitor.as_Watch(), this.broadcaster, this.router.as_Router(), this.messageRouter.as_MessageRouter(), this.logger, this.config, monitors);
+      if (!(r instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelManagerZDecodeErrorZ_OK)) throw new Error(`${o.name}: ChannelManager does not decode`);
+      this.channelManager = r.res.get_b();
+      for (const m of monitors) {
+        const w = this.chainMonitor.as_Watch().watch_channel(m.get_funding_txo().get_a(), m);
+        if (!(w instanceof ldk.Result_ChannelMonitorUpdateStatusNoneZ_OK)) throw new Error(`${o.name}: watch_channel failed`);
+        this.monitors.set(hex(m.channel_id().get_a()), m.write());
+      }
+    }
     this.nodeId = this.channelManager.get_our_node_id();
 
     const ignorer = ldk.IgnoringMessageHandler.constructor_new();
@@ -132,7 +156,14 @@ export class LdkNode {
       this.channelManager.as_ChannelMessageHandler(), ignorer.as_RoutingMessageHandler(), ignorer.as_OnionMessageHandler(),
       ignorer.as_CustomMessageHandler(), Math.floor(Date.now() / 1000), o.keys.entropySource.get_secure_random_bytes(), this.logger, o.keys.nodeSigner);
 
-    o.chain.listeners.push((b) => this.blockConnected(b));
+    o.chain.listeners.push(this.listener);
+  }
+
+  private listener = (b: Block) => this.blockConnected(b);
+
+  /** What a restart needs: the serialized ChannelManager and every ChannelMonitor. */
+  persistedState(): PersistedNode {
+    return { manager: this.channelManager.write(), monitors: [...this.monitors.values()] };
   }
 
   get id() { return hex(this.nodeId); }
@@ -201,6 +232,8 @@ export class LdkNode {
   peerCount() { return this.peerManager.list_peers().length; }
 
   async shutdown() {
+    const i = this.chain.listeners.indexOf(this.listener);
+    if (i >= 0) this.chain.listeners.splice(i, 1);
     this.peerManager.disconnect_all_peers();
     for (const s of this.sockets) s.destroy();
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));

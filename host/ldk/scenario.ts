@@ -9,13 +9,16 @@ import { LdkNode } from "./node.js";
 import { eqBytes, hex, rev } from "./tx.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
-export type KeysFactory = (name: "A" | "B" | "C", seed: Uint8Array) => NodeKeys;
+/** `incarnation` is 0 at first start and counts restarts (KeysManager needs a new starting time per restart). */
+export type KeysFactory = (name: "A" | "B" | "C", seed: Uint8Array, incarnation: number) => NodeKeys;
 
 export interface ScenarioOptions {
   /** Keys for each node; default LDK KeysManager for all three. */
   makeKeys?: KeysFactory;
   print?: (line: string) => void;
   ldkLog?: boolean;
+  /** Restart node A from its persisted ChannelManager + ChannelMonitors mid-way (default true). */
+  restartA?: boolean;
 }
 
 export interface StepResult { name: string; ms: number; detail: string }
@@ -71,14 +74,14 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   const wallets = { A: new Wallet(chain, "A"), B: new Wallet(chain, "B"), C: new Wallet(chain, "C") };
   chain.mine(1, Object.values(wallets).map((w) => ({ script: w.script, amount: WALLET_SAT })));
   chain.mine(100); // coinbase maturity
-  const mk = opts.makeKeys ?? ((_n, seed) => keysManagerKeys(seed));
+  const mk: KeysFactory = opts.makeKeys ?? ((_n, seed, inc) => keysManagerKeys(seed, { secs: 1_700_000_000n + BigInt(inc), nanos: 0 }));
   const names = ["A", "B", "C"] as const;
   const nodes = {} as Record<"A" | "B" | "C", LdkNode>;
   for (const n of names) {
-    nodes[n] = new LdkNode({ name: n, keys: mk(n, seedOf(n)), chain, wallet: wallets[n], log: opts.ldkLog ? print : undefined });
+    nodes[n] = new LdkNode({ name: n, keys: mk(n, seedOf(n), 0), chain, wallet: wallets[n], log: opts.ldkLog ? print : undefined });
   }
-  const { A, B, C } = nodes;
-  const all = [A, B, C];
+  let { A, B, C } = nodes;
+  let all = [A, B, C];
 
   const pump = async () => {
     let n = 0;
@@ -182,6 +185,23 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       check("B–C: B outbound + reserve", ledger.BC.B, bC.out + bC.reserve * 1000n);
       check("B–C: C outbound + reserve", ledger.BC.C, c.out + c.reserve * 1000n);
       return `A–B A=${ledger.AB.A} B=${ledger.AB.B} msat; B–C B=${ledger.BC.B} C=${ledger.BC.C} msat`;
+    });
+
+    if (opts.restartA !== false) await step("restart node A from its persisted ChannelManager + ChannelMonitors", async () => {
+      const state = A.persistedState();
+      const oldId = A.id;
+      await A.shutdown();
+      await waitFor("B sees A disconnect", () => B.peerCount() === 1);
+      A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
+      all = [A, B, C];
+      await A.listen();
+      await A.connect(B);
+      await waitFor("A–B usable again", () => A.channelManager.list_usable_channels().length === 1 && B.channelManager.list_usable_channels().length === 2);
+      check("A's node id after restart", oldId, A.id);
+      const d = A.channelWith(B);
+      const reserve = d.get_unspendable_punishment_reserve();
+      check("A–B: A outbound + reserve after restart", ledger.AB.A, d.get_outbound_capacity_msat() + (reserve instanceof ldk.Option_u64Z_Some ? reserve.some : 0n) * 1000n);
+      return `manager ${state.manager.length} B + ${state.monitors.length} monitor(s) ${state.monitors.map((m) => m.length).join("/")} B; channel reestablished`;
     });
 
     await step("cooperative close of B–C", async () => {

@@ -88,8 +88,8 @@ export function fixU128(v: bigint): bigint {
 
 const okSig = (r: ldk.Result_ECDSASignatureNoneZ) => r;
 
-export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager"): NodeKeys {
-  const inner = keysManagerKeys(seed);
+export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager", incarnation = 0): NodeKeys {
+  const inner = keysManagerKeys(seed, { secs: 1_700_000_000n + BigInt(incarnation), nanos: 0 });
   const km = inner.keysManager;
   const rec = (method: string, info: SignerCall["info"] = {}, keysId?: Uint8Array) => calls.push({ method, info, keysId: keysId && hex(keysId) });
   const guard = <T>(method: string, fallback: () => T, fn: () => T): T => {

@@ -24,6 +24,7 @@ describe("LDK A—B—C network (KeysManager on all nodes)", () => {
       "A pays C 50 000 sat through B",
       "C pays A 20 000 sat through B",
       "channel balances match the msat ledger",
+      "restart node A from its persisted ChannelManager + ChannelMonitors",
       "cooperative close of B–C",
       "A pays B 30 000 sat; B holds the HTLC (does not claim)",
       "A force-closes A–B with the HTLC in flight",
@@ -106,7 +107,7 @@ describe("LDK A—B—C network with injected new_impl signers on A and C", () =
     await initLdk();
     traced = await runScenario({
       print: (l) => out.push(l),
-      makeKeys: (name, seed) => (name === "B" ? keysManagerKeys(seed) : tracedKeys(seed, calls[name])),
+      makeKeys: (name, seed, inc) => (name === "B" ? keysManagerKeys(seed) : tracedKeys(seed, calls[name], "traced KeysManager", inc)),
     });
     if (!traced.ok) console.log(out.join("\n"));
   }, 90_000);
