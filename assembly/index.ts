@@ -14,6 +14,7 @@ import { handleNode } from "./signer/node";
 import { handleCryptoTool } from "./tools/crypto";
 import { handleNodeSign } from "./signer/node_sign";
 import { handleChannel } from "./signer/channels";
+import { handlePersist } from "./signer/persist";
 import { handleLightningTool } from "./tools/lightning";
 import { handleBitcoinTool } from "./tools/bitcoin";
 import { handleBolt3Tool } from "./tools/bolt3";
@@ -33,6 +34,7 @@ export function vigil_output(): usize {
 
 function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   const range = method & 0xff00;
+  if (method >= 0x0009 && method <= 0x000b) return handlePersist(method, r, w);
   if (method < 0x0100) return handleNode(method, r, w);
   if (range == 0x0100) return handleNodeSign(method, r, w);
   if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
@@ -49,8 +51,10 @@ function handle(len: i32): Uint8Array {
   if (req === null) return errorReply(partialId(input, len), new CoreError(Code.MALFORMED, "truncated envelope"));
   if (req.version != PROTOCOL_VERSION) return errorReply(req.id, new CoreError(Code.UNSUPPORTED_VERSION, "protocol version " + req.version.toString()));
   const w = new Writer(256);
+  SIGNER.changed = false;
   const e = dispatch(req.method, req.payload, w);
-  return e === null ? okReply(req.id, w) : errorReply(req.id, e);
+  if (e !== null && SIGNER.changed) abort("a refused request changed state");
+  return e === null ? okReply(req.id, w, SIGNER.changed) : errorReply(req.id, e);
 }
 
 export function vigil_handle(len: u32): u32 {

@@ -44,14 +44,8 @@ const CFG_MAX_CHANNELS = 5;
 
 export class Signer {
   private nextId = 1;
-  private initOptions: InitOptions | null = null;
 
-  constructor(readonly transport: Transport = new InProcessTransport()) {
-    if (transport instanceof InProcessTransport) {
-      // After a trap the instance is rebuilt empty: restore it (persisted state joins here).
-      transport.core.onRebuild = () => { if (this.initOptions) this.request(Method.INIT, encodeInit(this.initOptions)); };
-    }
-  }
+  constructor(readonly transport: Transport = new InProcessTransport()) {}
 
   /** Raw request: returns the reply body or throws SignerError. */
   request(method: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -77,9 +71,18 @@ export class Signer {
   }
 
   init(opts: InitOptions): Uint8Array {
-    const nodeId = this.request(Method.INIT, encodeInit(opts));
-    this.initOptions = opts;
-    return nodeId;
+    return this.request(Method.INIT, encodeInit(opts));
+  }
+
+  /**
+   * Start a software signer whose transport keeps state (InProcessTransport):
+   * init on first use, or init + import of the durable records after a
+   * restart. Returns the node id.
+   */
+  start(opts: InitOptions): Uint8Array {
+    if (!(this.transport instanceof InProcessTransport)) return this.init(opts);
+    this.transport.resume(encodeRequest(this.nextId++ >>> 0, Method.INIT, encodeInit(opts)));
+    return this.nodeId();
   }
 
   nodeId(): Uint8Array { return this.request(Method.GET_NODE_ID); }

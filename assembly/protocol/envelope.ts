@@ -1,7 +1,8 @@
 // Request/response envelope (docs/protocol.md §Envelope).
 //   request:  u8 version | u32 request_id | u16 method | payload
 //   response: u8 version | u32 request_id | u8 status | body
-// status 0: body is the method's reply; status 1: body is an error:
+// status 0: body is the method's reply; 2: the same, and the request changed
+// durable state (signer/persist.ts); status 1: body is an error:
 //   u16 code | u16 len | rule id (ASCII) | u16 len | message (UTF-8)
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
@@ -11,6 +12,8 @@ export const PROTOCOL_VERSION: u8 = 1;
 export const REQUEST_HEADER: i32 = 7;
 export const STATUS_OK: u8 = 0;
 export const STATUS_ERROR: u8 = 1;
+/** Ok, and the request changed durable state: persist state_export's records before releasing this reply. */
+export const STATUS_OK_STATE_CHANGED: u8 = 2;
 
 export class Request {
   constructor(public version: u8, public id: u32, public method: u16, public payload: Reader) {}
@@ -33,9 +36,9 @@ export function partialId(buf: Uint8Array, len: i32): u32 {
   return r.u32();
 }
 
-export function okReply(id: u32, body: Writer): Uint8Array {
+export function okReply(id: u32, body: Writer, stateChanged: bool): Uint8Array {
   const w = new Writer(body.len + 6);
-  w.u8(PROTOCOL_VERSION).u32(id).u8(STATUS_OK);
+  w.u8(PROTOCOL_VERSION).u32(id).u8(stateChanged ? STATUS_OK_STATE_CHANGED : STATUS_OK);
   w.bytes(body.buf.subarray(0, body.len));
   return w.finish();
 }

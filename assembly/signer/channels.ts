@@ -64,6 +64,7 @@ function newChannel(r: Reader, w: Writer): CoreError | null {
   if (secrets === null) return invalidArgument("channel id yields invalid keys");
   const c = new Channel(id, value, secrets);
   SIGNER.channels.set(idKey(id), c);
+  SIGNER.touch("c/" + idKey(id));
   basepointsOf(c, w);
   return null;
 }
@@ -117,6 +118,7 @@ function readyChannel(r: Reader, w: Writer): CoreError | null {
   const e = checkChannelSetup(SIGNER.policy, s);
   if (e !== null) return e;
   c!.setup = s;
+  SIGNER.touch("c/" + idKey(id));
   return null;
 }
 
@@ -128,6 +130,8 @@ function forgetChannel(r: Reader, w: Writer): CoreError | null {
   if (findChannel(id) === null) return invalidState("unknown channel");
   SIGNER.channels.delete(idKey(id));
   SIGNER.forgotten.add(idKey(id));
+  SIGNER.touch("c/" + idKey(id));
+  SIGNER.touch("forgotten");
   return null;
 }
 

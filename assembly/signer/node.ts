@@ -78,6 +78,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   SIGNER.limits.maxChannels = maxChannels;
   SIGNER.policy.cfg = policy!;
   SIGNER.keys = keys;
+  SIGNER.touch("node");
   w.bytes(keys.nodeId);
   return null;
 }
@@ -129,6 +130,7 @@ function policySet(r: Reader, w: Writer): CoreError | null {
   if (cfg === null || !r.finish()) return malformed(r.err!);
   if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
   SIGNER.policy.cfg = cfg;
+  SIGNER.touch("node");
   cfg.encode(w);
   return null;
 }

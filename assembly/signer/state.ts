@@ -29,6 +29,18 @@ export class Signer {
   policy: Policy = new Policy();
   channels: Map<string, Channel> = new Map();
   forgotten: Set<string> = new Set();
+  // Persistence (signer/persist.ts): records changed since the host's last ack.
+  stateVersion: u64 = 0;
+  recordVersions: Map<string, u64> = new Map();
+  dirty: Set<string> = new Set();
+  changed: bool = false; // set during a request that changed state
+
+  /** Record `key` as changed by the current request. */
+  touch(key: string): void {
+    if (!this.changed) { this.changed = true; this.stateVersion++; }
+    this.recordVersions.set(key, this.stateVersion);
+    this.dirty.add(key);
+  }
 
   initialized(): bool { return this.keys !== null; }
 

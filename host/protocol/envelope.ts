@@ -27,6 +27,9 @@ export const Method = {
   INIT: 0x0003,
   GET_NODE_ID: 0x0004,
   STATE_DIGEST: 0x0005,
+  STATE_EXPORT: 0x0009,
+  STATE_ACK: 0x000a,
+  STATE_IMPORT: 0x000b,
   LIST_RULES: 0x0006,
   POLICY_GET: 0x0007,
   POLICY_SET: 0x0008,
@@ -49,7 +52,10 @@ export function encodeRequest(id: number, method: number, payload: Uint8Array, v
   return new Writer().u8(version).u32(id).u16(method).bytes(payload).finish();
 }
 
-export interface Reply { id: number; ok: boolean; body: Uint8Array; error?: SignerError }
+export interface Reply { id: number; ok: boolean; stateChanged: boolean; body: Uint8Array; error?: SignerError }
+
+/** Reply status byte (offset 5): 0 ok, 1 error, 2 ok and durable state changed. */
+export const Status = { OK: 0, ERROR: 1, OK_STATE_CHANGED: 2 } as const;
 
 export function decodeReply(frame: Uint8Array): Reply {
   const r = new Reader(frame);
@@ -57,10 +63,13 @@ export function decodeReply(frame: Uint8Array): Reply {
   if (version !== PROTOCOL_VERSION) throw new SignerError(Code.UNSUPPORTED_VERSION, "", `reply version ${version}`);
   const id = r.u32();
   const status = r.u8();
-  if (status === 0) return { id, ok: true, body: frame.subarray(r.pos) };
+  if (status === Status.OK || status === Status.OK_STATE_CHANGED) {
+    return { id, ok: true, stateChanged: status === Status.OK_STATE_CHANGED, body: frame.subarray(r.pos) };
+  }
+  if (status !== Status.ERROR) throw new SignerError(Code.MALFORMED, "", `reply status ${status}`);
   const code = r.u16();
   const rule = new TextDecoder().decode(r.bytes16());
   const msg = new TextDecoder().decode(r.bytes16());
   r.finish();
-  return { id, ok: false, body: new Uint8Array(0), error: new SignerError(code, rule, msg, id) };
+  return { id, ok: false, stateChanged: false, body: new Uint8Array(0), error: new SignerError(code, rule, msg, id) };
 }
