@@ -6,6 +6,7 @@ import { ldk } from "./init.js";
 import { Chain, Wallet } from "./chain.js";
 import { keysManagerKeys, type NodeKeys } from "./keys.js";
 import { LdkNode } from "./node.js";
+import { Harness, claimed, ev, failedPay, invoice, pay, sent } from "./harness.js";
 import { eqBytes, hex, rev } from "./tx.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -83,42 +84,11 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   let { A, B, C } = nodes;
   let all = [A, B, C];
 
-  const pump = async () => {
-    let n = 0;
-    for (const x of all) n += x.processEvents();
-    await new Promise((r) => setImmediate(r));
-    return n;
-  };
-  const waitFor = async (what: string, cond: () => boolean, timeoutMs = 20_000) => {
-    const end = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > end) throw new Error(`timeout waiting for ${what}`);
-      if ((await pump()) === 0) await new Promise((r) => setTimeout(r, 2));
-    }
-    await pump();
-  };
-  const settle = async () => { for (let i = 0; i < 5; i++) { await pump(); await new Promise((r) => setTimeout(r, 1)); } };
-  const mine = async (n: number) => { for (let i = 0; i < n; i++) { chain.mine(1); await pump(); } await settle(); };
-
-  const ev = <T>(node: LdkNode, cls: { prototype: T }, pred: (e: T) => boolean = () => true): T[] => node.eventsOf<T>(cls).filter(pred);
-  const invoice = (node: LdkNode, msat: bigint, desc: string) => {
-    const r = ldk.UtilMethods.constructor_create_invoice_from_channelmanager(node.channelManager, ldk.Option_u64Z.constructor_some(msat), desc, 3600, ldk.Option_u16Z.constructor_none());
-    if (!(r instanceof ldk.Result_Bolt11InvoiceSignOrCreationErrorZ_OK)) throw new Error(`${node.name}: invoice creation failed`);
-    return r.res;
-  };
-  const pay = (node: LdkNode, inv: ldk.Bolt11Invoice) => {
-    const parsed = ldk.Bolt11Invoice.constructor_from_str(inv.to_str());
-    if (!(parsed instanceof ldk.Result_Bolt11InvoiceParseOrSemanticErrorZ_OK)) throw new Error("invoice does not parse");
-    const p = ldk.UtilMethods.constructor_payment_parameters_from_invoice(parsed.res);
-    if (!(p instanceof ldk.Result_C3Tuple_ThirtyTwoBytesRecipientOnionFieldsRouteParametersZNoneZ_OK)) throw new Error("payment_parameters_from_invoice failed");
-    const hash = p.res.get_a();
-    const r = node.channelManager.send_payment(hash, p.res.get_b(), hash, p.res.get_c(), ldk.Retry.constructor_attempts(3));
-    if (!r.is_ok()) throw new Error(`${node.name}: send_payment failed: ${r.constructor.name}`);
-    return hash;
-  };
-  const sent = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentSent, (e) => eqBytes(e.payment_hash, hash))[0];
-  const claimed = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentClaimed, (e) => eqBytes(e.payment_hash, hash))[0];
-  const failedPay = (node: LdkNode, hash: Uint8Array) => ev(node, ldk.Event_PaymentFailed, (e) => e.payment_hash instanceof ldk.Option_ThirtyTwoBytesZ_Some && eqBytes(e.payment_hash.some, hash))[0];
+  const h = new Harness(chain, all);
+  const pump = () => h.pump();
+  const waitFor = (what: string, cond: () => boolean, timeoutMs?: number) => h.waitFor(what, cond, timeoutMs);
+  const settle = () => h.settle();
+  const mine = (n: number) => h.mine(n);
 
   // msat ledger of each side of each channel (value_to_self, before commitment fees)
   const ledger = { AB: { A: CHANNEL_SAT * 1000n, B: 0n }, BC: { B: CHANNEL_SAT * 1000n, C: 0n } };
@@ -194,6 +164,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await waitFor("B sees A disconnect", () => B.peerCount() === 1);
       A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
       all = [A, B, C];
+      h.nodes = all;
       await A.listen();
       await A.connect(B);
       await waitFor("A–B usable again", () => A.channelManager.list_usable_channels().length === 1 && B.channelManager.list_usable_channels().length === 2);
