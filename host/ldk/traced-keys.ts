@@ -88,13 +88,22 @@ export function fixU128(v: bigint): bigint {
 
 const okSig = (r: ldk.Result_ECDSASignatureNoneZ) => r;
 
-export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager", incarnation = 0): NodeKeys {
+/** Optional policy hook: return a rule id to refuse the call (the callback then returns Err), null to sign. */
+export type PolicyHook = (method: string, info: SignerCall["info"]) => string | null;
+
+export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager", incarnation = 0, policy?: PolicyHook): NodeKeys {
   const inner = keysManagerKeys(seed, { secs: 1_700_000_000n + BigInt(incarnation), nanos: 0 });
   const km = inner.keysManager;
   const rec = (method: string, info: SignerCall["info"] = {}, keysId?: Uint8Array) => calls.push({ method, info, keysId: keysId && hex(keysId) });
+  class Refused extends Error { constructor(readonly rule: string) { super(rule); } }
   const guard = <T>(method: string, fallback: () => T, fn: () => T): T => {
-    try { return fn(); } catch (e) { rec(`${method}:exception`, { error: String(e) }); return fallback(); }
+    try { return fn(); } catch (e) {
+      if (e instanceof Refused) rec(`${method}:refused`, { rule: e.rule });
+      else rec(`${method}:exception`, { error: String(e) });
+      return fallback();
+    }
   };
+  const ask = (method: string, info: SignerCall["info"]) => { const rule = policy?.(method, info); if (rule) throw new Refused(rule); };
 
   const wrapChannel = (valueSat: bigint, keysId: Uint8Array): ldk.EcdsaChannelSigner => {
     const ims = km.derive_channel_keys(valueSat, keysId);
@@ -104,7 +113,9 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
       get_per_commitment_point: (idx) => guard("get_per_commitment_point", () => ldk.Result_PublicKeyNoneZ.constructor_err(), () => { rec("get_per_commitment_point", { idx: Number(idx) }, keysId); return cs.get_per_commitment_point(idx); }),
       release_commitment_secret: (idx) => guard("release_commitment_secret", () => ldk.Result__u832NoneZ.constructor_err(), () => { rec("release_commitment_secret", { idx: Number(idx) }, keysId); return cs.release_commitment_secret(idx); }),
       validate_holder_commitment: (h, pre) => guard("validate_holder_commitment", () => ldk.Result_NoneNoneZ.constructor_err(), () => {
-        rec("validate_holder_commitment", { ...commitmentInfo(holderInner(h)), counterpartyHtlcSigs: h.get_counterparty_htlc_sigs().length, outboundPreimages: pre.length }, keysId);
+        const info = { ...commitmentInfo(holderInner(h)), counterpartyHtlcSigs: h.get_counterparty_htlc_sigs().length, outboundPreimages: pre.length };
+        ask("validate_holder_commitment", info);
+        rec("validate_holder_commitment", info, keysId);
         return cs.validate_holder_commitment(h, pre);
       }),
       validate_counterparty_revocation: (idx, secret) => guard("validate_counterparty_revocation", () => ldk.Result_NoneNoneZ.constructor_err(), () => { rec("validate_counterparty_revocation", { idx: Number(idx), secret: hex(secret).slice(0, 8) }, keysId); return cs.validate_counterparty_revocation(idx, secret); }),
@@ -116,7 +127,9 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
     };
     const ecdsaImpl: ldk.EcdsaChannelSignerInterface = {
       sign_counterparty_commitment: (ct, inPre, outPre) => guard("sign_counterparty_commitment", () => ldk.Result_C2Tuple_ECDSASignatureCVec_ECDSASignatureZZNoneZ.constructor_err(), () => {
-        rec("sign_counterparty_commitment", { ...commitmentInfo(ct), inboundPreimages: inPre.length, outboundPreimages: outPre.length }, keysId);
+        const info = { ...commitmentInfo(ct), inboundPreimages: inPre.length, outboundPreimages: outPre.length };
+        ask("sign_counterparty_commitment", info);
+        rec("sign_counterparty_commitment", info, keysId);
         return es.sign_counterparty_commitment(ct, inPre, outPre);
       }),
       sign_holder_commitment: (h) => guard("sign_holder_commitment", () => ldk.Result_ECDSASignatureNoneZ.constructor_err(), () => { rec("sign_holder_commitment", commitmentInfo(holderInner(h)), keysId); return es.sign_holder_commitment(h); }),
