@@ -48,10 +48,10 @@ export function ldkChannelSecrets(keys: NodeKeys, params: Uint8Array): ChannelSe
   const p0 = pubkeyCreate(funding), p1 = pubkeyCreate(revocation), p2 = pubkeyCreate(payment);
   const p3 = pubkeyCreate(delayed), p4 = pubkeyCreate(htlc);
   if (p0 === null || p1 === null || p2 === null || p3 === null || p4 === null) return null;
-  s.fundingPub = p0!;
-  s.revocationBasepoint = p1!;
-  s.paymentBasepoint = p2!;
-  s.delayedPaymentBasepoint = p3!;
-  s.htlcBasepoint = p4!;
+  s.fundingPub = p0;
+  s.revocationBasepoint = p1;
+  s.paymentBasepoint = p2;
+  s.delayedPaymentBasepoint = p3;
+  s.htlcBasepoint = p4;
   return s;
 }

@@ -102,22 +102,22 @@ function readyChannel(r: Reader, w: Writer): CoreError | null {
   if (c === null) return invalidState("unknown channel: new_channel first");
   for (let i = 0; i < 5; i++) {
     const k = pubkeyParse(bp[i]);
-    if (k === null || !bytesEqual(k!, bp[i])) return invalidArgument("counterparty basepoint " + i.toString() + " is not a compressed point");
+    if (k === null || !bytesEqual(k, bp[i])) return invalidArgument("counterparty basepoint " + i.toString() + " is not a compressed point");
   }
   s.counterparty = new Basepoints(bp[0], bp[1], bp[2], bp[3], bp[4]);
-  if (s.channelValueSat != c!.channelValueSat) return invalidArgument("channel value differs from new_channel");
+  if (s.channelValueSat != c.channelValueSat) return invalidArgument("channel value differs from new_channel");
   if (s.pushMsat > s.channelValueSat * 1000) return invalidArgument("push_msat over the channel value");
-  if (c!.isReady()) {
+  if (c.isReady()) {
     // A retry of the same setup is answered again; a different one is refused.
     const a = new Writer(256), b = new Writer(256);
-    c!.setup!.write(a);
+    c.setup!.write(a);
     s.write(b);
     if (!bytesEqual(a.finish(), b.finish())) return invalidState("channel already set up with other parameters");
     return null;
   }
   const e = checkChannelSetup(SIGNER.policy, s);
   if (e !== null) return e;
-  c!.setup = s;
+  c.setup = s;
   SIGNER.touch("c/" + idKey(id));
   return null;
 }

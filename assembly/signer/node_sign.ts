@@ -102,7 +102,7 @@ function signInvoice(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   const digest = invoiceDigest(hrp, words);
   if (digest === null) return invalidArgument("not a BOLT 11 hrp and 5-bit data");
-  const sig = signRecoverable(SIGNER.keys!.nodeSecret, digest!);
+  const sig = signRecoverable(SIGNER.keys!.nodeSecret, digest);
   if (sig === null) return invalidArgument("signing failed");
   w.bytes(sig);
   return null;

@@ -64,7 +64,7 @@ function stateExport(r: Reader, w: Writer): CoreError | null {
     w.varbytes(Uint8Array.wrap(String.UTF8.encode(keys[i])));
     w.u64(SIGNER.recordVersions.has(keys[i]) ? SIGNER.recordVersions.get(keys[i]) : SIGNER.stateVersion);
     w.u8(v === null ? 1 : 0);
-    w.varbytes(v === null ? new Uint8Array(0) : v!);
+    w.varbytes(v === null ? new Uint8Array(0) : v);
   }
   return null;
 }
@@ -151,8 +151,8 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
     } else if (key.startsWith("c/")) {
       const c = readChannel(rec);
       if (c === null) { r.fail("record " + key + ": " + (rec.err !== null ? rec.err! : "bad channel")); break; }
-      if (idKey(c!.id) != key.slice(2)) { r.fail("record " + key + ": key and id differ"); break; }
-      channels.set(key.slice(2), c!);
+      if (idKey(c.id) != key.slice(2)) { r.fail("record " + key + ": key and id differ"); break; }
+      channels.set(key.slice(2), c);
     } else {
       r.fail("unknown record " + key);
       break;
@@ -163,7 +163,7 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
   if (SIGNER.channels.size > 0 || SIGNER.forgotten.size > 0) return invalidState("import only into a fresh signer");
   if (policy === null) return invalidArgument("snapshot has no node record");
   // Commit in one step.
-  SIGNER.policy.cfg = policy!;
+  SIGNER.policy.cfg = policy;
   SIGNER.limits.maxMessage = maxMessage;
   SIGNER.limits.maxChannels = maxChannels;
   SIGNER.channels = channels;

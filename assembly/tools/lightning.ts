@@ -20,9 +20,9 @@ export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreErro
     if (!r.finish()) return malformed(r.err!);
     const d = invoiceDigest(hrp, words);
     if (d === null) return invalidArgument("not a BOLT 11 hrp and 5-bit data");
-    const sig = signRecoverable(sec, d!);
+    const sig = signRecoverable(sec, d);
     if (sig === null) return invalidArgument("bad secret");
-    w.bytes(sig!);
+    w.bytes(sig);
     return null;
   }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");

@@ -270,7 +270,7 @@ export function nobleImports(memory: () => WebAssembly.Memory) {
       if (!checked([[sec, 32], [tweak, 32], [out, 32]])) return Status.BAD_POINTER;
       let d = secret(read(sec >>> 0, 32));
       if (d === null) return Status.BAD_SECRET;
-      if (!Point.BASE.multiply(d).hasEvenY()) d = N - d;
+      if (Point.BASE.multiply(d).toAffine().y % 2n !== 0n) d = N - d;
       const t = toBig(read(tweak >>> 0, 32));
       if (t >= N) return Status.BAD_TWEAK;
       const r = (d + t) % N;
