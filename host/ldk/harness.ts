@@ -20,7 +20,7 @@ export class Harness {
     const end = Date.now() + timeoutMs;
     while (!cond()) {
       if (Date.now() > end) throw new Error(`timeout waiting for ${what}`);
-      if ((await this.pump()) === 0) await new Promise((r) => setTimeout(r, 2));
+      if ((await this.pump()) === 0) await new Promise((r) => setTimeout(r, 1));
     }
     await this.pump();
   }
