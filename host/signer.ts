@@ -146,6 +146,15 @@ export class Signer {
 
   forgetChannel(id: Uint8Array): void { this.request(ChannelMethod.FORGET_CHANNEL, id); }
 
+  listChannels(): Array<{ id: Uint8Array; valueSat: bigint; ready: boolean; outbound: boolean; channelType: number }> {
+    const r = new Reader(this.request(ChannelMethod.LIST_CHANNELS));
+    const n = r.u32();
+    const out = [];
+    for (let i = 0; i < n; i++) out.push({ id: r.bytes(32), valueSat: r.u64(), ready: r.u8() === 1, outbound: r.u8() === 1, channelType: r.u8() });
+    r.finish();
+    return out;
+  }
+
   policy() { return decodePolicy(this.request(Method.POLICY_GET)); }
 
   setPolicy(p: PolicyInput) { return decodePolicy(this.request(Method.POLICY_SET, encodePolicy(p))); }

@@ -13,6 +13,7 @@ export namespace ChannelMethod {
   export const NEW_CHANNEL: u16 = 0x0200;
   export const READY_CHANNEL: u16 = 0x0201;
   export const FORGET_CHANNEL: u16 = 0x0202;
+  export const LIST_CHANNELS: u16 = 0x0203;
 }
 
 const MAX_SCRIPT: i32 = 10_000;
@@ -135,9 +136,24 @@ function forgetChannel(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** list_channels → u32 n | n × (id[32] | u64 value_sat | u8 ready | u8 outbound | u8 channel_type). */
+function listChannels(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
+  const keys = SIGNER.channels.keys().sort();
+  w.u32(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const c = SIGNER.channels.get(keys[i]);
+    w.bytes(c.id).u64(c.channelValueSat).u8(c.isReady() ? 1 : 0);
+    w.u8(c.isReady() && c.setup!.isOutbound ? 1 : 0).u8(c.isReady() ? c.setup!.channelType : 0);
+  }
+  return null;
+}
+
 export function handleChannel(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == ChannelMethod.NEW_CHANNEL) return newChannel(r, w);
   if (method == ChannelMethod.READY_CHANNEL) return readyChannel(r, w);
   if (method == ChannelMethod.FORGET_CHANNEL) return forgetChannel(r, w);
+  if (method == ChannelMethod.LIST_CHANNELS) return listChannels(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }
