@@ -51,7 +51,10 @@ export function pay(node: LdkNode, inv: ldk.Bolt11Invoice, attempts = 3): Uint8A
   if (!(p instanceof ldk.Result_C3Tuple_ThirtyTwoBytesRecipientOnionFieldsRouteParametersZNoneZ_OK)) throw new Error("payment_parameters_from_invoice failed");
   const hash = p.res.get_a();
   const r = node.channelManager.send_payment(hash, p.res.get_b(), hash, p.res.get_c(), ldk.Retry.constructor_attempts(attempts));
-  if (!r.is_ok()) throw new Error(`${node.name}: send_payment failed: ${r.constructor.name}`);
+  if (!(r instanceof ldk.Result_NoneRetryableSendFailureZ_OK)) {
+    const e = (r as ldk.Result_NoneRetryableSendFailureZ_Err).err;
+    throw new Error(`${node.name}: send_payment failed: ${ldk.RetryableSendFailure[e] ?? e}`);
+  }
   return hash;
 }
 

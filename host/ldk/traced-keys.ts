@@ -91,7 +91,19 @@ const okSig = (r: ldk.Result_ECDSASignatureNoneZ) => r;
 /** Optional policy hook: return a rule id to refuse the call (the callback then returns Err), null to sign. */
 export type PolicyHook = (method: string, info: SignerCall["info"]) => string | null;
 
-export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager", incarnation = 0, policy?: PolicyHook): NodeKeys {
+/** What tracedKeys keeps per channel for tests (e.g. to broadcast a revoked commitment). */
+export interface CapturedChannel {
+  keysId: string;
+  params: ldk.ChannelTransactionParameters | null;
+  /** Every holder commitment LDK asked us to validate, in order (cloned). */
+  holderCommitments: ldk.HolderCommitmentTransaction[];
+  /** The underlying KeysManager signer (test use only: signs without any policy). */
+  rawSigner: ldk.EcdsaChannelSigner;
+}
+export type TracedKeys = NodeKeys & { captured: Map<string, CapturedChannel> };
+
+export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "traced KeysManager", incarnation = 0, policy?: PolicyHook): TracedKeys {
+  const captured = new Map<string, CapturedChannel>();
   const inner = keysManagerKeys(seed, { secs: 1_700_000_000n + BigInt(incarnation), nanos: 0 });
   const km = inner.keysManager;
   const rec = (method: string, info: SignerCall["info"] = {}, keysId?: Uint8Array) => calls.push({ method, info, keysId: keysId && hex(keysId) });
@@ -109,6 +121,8 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
     const ims = km.derive_channel_keys(valueSat, keysId);
     const cs = ims.as_ChannelSigner();
     const es = ims.as_EcdsaChannelSigner();
+    const cap: CapturedChannel = captured.get(hex(keysId)) ?? { keysId: hex(keysId), params: null, holderCommitments: [], rawSigner: es };
+    captured.set(hex(keysId), cap);
     const channelImpl: ldk.ChannelSignerInterface = {
       get_per_commitment_point: (idx) => guard("get_per_commitment_point", () => ldk.Result_PublicKeyNoneZ.constructor_err(), () => { rec("get_per_commitment_point", { idx: Number(idx) }, keysId); return cs.get_per_commitment_point(idx); }),
       release_commitment_secret: (idx) => guard("release_commitment_secret", () => ldk.Result__u832NoneZ.constructor_err(), () => { rec("release_commitment_secret", { idx: Number(idx) }, keysId); return cs.release_commitment_secret(idx); }),
@@ -116,6 +130,7 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
         const info = { ...commitmentInfo(holderInner(h)), counterpartyHtlcSigs: h.get_counterparty_htlc_sigs().length, outboundPreimages: pre.length };
         ask("validate_holder_commitment", info);
         rec("validate_holder_commitment", info, keysId);
+        cap.holderCommitments.push(h.clone());
         return cs.validate_holder_commitment(h, pre);
       }),
       validate_counterparty_revocation: (idx, secret) => guard("validate_counterparty_revocation", () => ldk.Result_NoneNoneZ.constructor_err(), () => { rec("validate_counterparty_revocation", { idx: Number(idx), secret: hex(secret).slice(0, 8) }, keysId); return cs.validate_counterparty_revocation(idx, secret); }),
@@ -123,6 +138,8 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
       provide_channel_parameters: (p) => guard("provide_channel_parameters", () => undefined, () => {
         rec("provide_channel_parameters", { outbound: p.get_is_outbound_from_holder(), holderDelay: p.get_holder_selected_contest_delay(), funding: `${hex(p.get_funding_outpoint().get_txid())}:${p.get_funding_outpoint().get_index()}` }, keysId);
         cs.provide_channel_parameters(p);
+        cap.params = p.clone();
+        cap.rawSigner = es;
       }),
     };
     const ecdsaImpl: ldk.EcdsaChannelSignerInterface = {
@@ -189,5 +206,5 @@ export function tracedKeys(seed: Uint8Array, calls: SignerCall[], label = "trace
     }),
   });
 
-  return { entropySource: inner.entropySource, nodeSigner, signerProvider, outputSpender, kind: label, close() {} };
+  return { entropySource: inner.entropySource, nodeSigner, signerProvider, outputSpender, kind: label, captured, close() {} };
 }
