@@ -56,6 +56,8 @@ export class LdkNode {
   readonly callbackErrors: string[] = [];
   /** Payment hashes (hex) this node must not claim when they become claimable. */
   readonly holdPayments = new Set<string>();
+  /** Preimages of held payments (hash hex → preimage), to claim later with `channelManager.claim_funds`. */
+  readonly heldPreimages = new Map<string, Uint8Array>();
   /** Hooks run for each event after built-in handling. */
   onEvent: ((n: LdkNode, ev: ldk.Event) => void) | null = null;
   server: net.Server | null = null;
@@ -273,8 +275,11 @@ export class LdkNode {
       const r = cm.funding_transaction_generated(ev.temporary_channel_id, ev.counterparty_node_id, raw);
       if (!r.is_ok()) throw new Error(`${this.name}: funding_transaction_generated failed`);
     } else if (ev instanceof ldk.Event_PaymentClaimable) {
-      if (this.holdPayments.has(hex(ev.payment_hash))) return;
       const p = ev.purpose;
+      if (this.holdPayments.has(hex(ev.payment_hash))) {
+        if (p instanceof ldk.PaymentPurpose_Bolt11InvoicePayment && p.payment_preimage instanceof ldk.Option_ThirtyTwoBytesZ_Some) this.heldPreimages.set(hex(ev.payment_hash), p.payment_preimage.some);
+        return;
+      }
       if (p instanceof ldk.PaymentPurpose_Bolt11InvoicePayment && p.payment_preimage instanceof ldk.Option_ThirtyTwoBytesZ_Some) cm.claim_funds(p.payment_preimage.some);
       else if (p instanceof ldk.PaymentPurpose_SpontaneousPayment) cm.claim_funds(p.spontaneous_payment);
     } else if (ev instanceof ldk.Event_PendingHTLCsForwardable) {
