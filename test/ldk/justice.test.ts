@@ -6,7 +6,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { initLdk, ldk } from "../../host/ldk/init.js";
 import { Chain, Wallet } from "../../host/ldk/chain.js";
 import { LdkNode } from "../../host/ldk/node.js";
-import { holderInner, tracedKeys, type SignerCall } from "../../host/ldk/traced-keys.js";
+import { commitmentHtlcs, holderInner, tracedKeys, type SignerCall } from "../../host/ldk/traced-keys.js";
 import { Harness, claimed, invoice, pay, sent } from "../../host/ldk/harness.js";
 import { eqBytes, makeTx, parseTx } from "../../host/ldk/tx.js";
 
@@ -15,10 +15,10 @@ const der = (compact: Uint8Array) => Uint8Array.from([...secp256k1.Signature.fro
 const cmp = (a: Uint8Array, b: Uint8Array) => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i]; return 0; };
 
 describe("revoked commitment → justice", () => {
-  it("A sweeps B's revoked commitment entirely", async () => {
+  for (const withHtlc of [false, true]) it(`A sweeps B's revoked commitment entirely (${withHtlc ? "state with an HTLC: sign_justice_revoked_htlc" : "no HTLC"})`, async () => {
     await initLdk();
     const chain = new Chain();
-    const wa = new Wallet(chain, "jA"), wb = new Wallet(chain, "jB");
+    const wa = new Wallet(chain, `jA${withHtlc}`), wb = new Wallet(chain, `jB${withHtlc}`);
     chain.mine(1, [{ script: wa.script, amount: 3_000_000n }, { script: wb.script, amount: 1_000_000n }]);
     chain.mine(100);
     const callsA: SignerCall[] = [], callsB: SignerCall[] = [];
@@ -43,7 +43,9 @@ describe("revoked commitment → justice", () => {
       // B's best old state: the holder commitment (no HTLCs) where B had the most.
       const cap = [...kb.captured.values()].find((c) => c.params && c.holderCommitments.length > 2)!;
       const states = cap.holderCommitments.map((hc) => ({ hc, ct: holderInner(hc) })).filter((s) => s.ct.to_broadcaster_value_sat() > 0n);
-      const best = states.reduce((x, y) => (y.ct.to_broadcaster_value_sat() > x.ct.to_broadcaster_value_sat() ? y : x));
+      const best = withHtlc
+        ? states.find((st) => commitmentHtlcs(st.ct).length > 0 && st !== states[states.length - 1])!
+        : states.reduce((x, y) => (y.ct.to_broadcaster_value_sat() > x.ct.to_broadcaster_value_sat() ? y : x));
       const latest = states[states.length - 1];
       expect(best.ct.commitment_number()).toBeGreaterThan(latest.ct.commitment_number()); // older = higher number
       const sigB = (cap.rawSigner.sign_holder_commitment(best.hc) as ldk.Result_ECDSASignatureNoneZ_OK).res;
@@ -63,6 +65,7 @@ describe("revoked commitment → justice", () => {
       for (let i = 0; i < 50 && (lnLeft() > 0 || chain.mempool.length > 0); i++) await h.mine(1);
 
       expect(callsA.some((c) => c.method === "sign_justice_revoked_output")).toBe(true);
+      if (withHtlc) expect(callsA.some((c) => c.method === "sign_justice_revoked_htlc")).toBe(true);
       expect(lnLeft()).toBe(0);
       expect(chain.invalid).toEqual([]);
       expect(wb.balance()).toBe(walletB); // the cheater got nothing on chain
