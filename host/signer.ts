@@ -120,6 +120,11 @@ export class Signer {
     return this.request(NodeMethod.SIGN_MESSAGE, new Writer().varbytes(msg).finish());
   }
 
+  /** BIP340 node signature of a BOLT 12 invoice / invoice_request that names this node. */
+  signBolt12(message: "invoice" | "invoice_request", tlv: Uint8Array, aux = new Uint8Array(32)): Uint8Array {
+    return this.request(NodeMethod.SIGN_BOLT12, new Writer().varbytes(new TextEncoder().encode(message)).varbytes(tlv).bytes(aux).finish());
+  }
+
   /** Node signature on an unsigned BOLT 7 message (256, 257 or 258). */
   signGossip(kind: number, unsigned: Uint8Array): Uint8Array {
     return this.request(NodeMethod.SIGN_GOSSIP, new Writer().u16(kind).varbytes(unsigned).finish());

@@ -152,10 +152,11 @@ export class Tlv {
 
 /**
  * BOLT 1 TLV stream: types strictly increasing, minimal BigSize, lengths within
- * the stream. Unknown even types are refused (returned in `unknownEven`), odd
- * ones are kept for the caller to ignore. Returns null with `r.err` set on error.
+ * the stream. Unknown even types are refused unless `anyEven` (a stream whose
+ * meaning belongs to someone else, e.g. a BOLT 12 message); odd ones are kept
+ * for the caller to ignore. Returns null with `r.err` set on error.
  */
-export function readTlvStream(r: Reader, knownEven: u64[] = []): Tlv[] | null {
+export function readTlvStream(r: Reader, knownEven: u64[] = [], anyEven: bool = false): Tlv[] | null {
   const out = new Array<Tlv>();
   let first = true;
   let last: u64 = 0;
@@ -165,7 +166,7 @@ export function readTlvStream(r: Reader, knownEven: u64[] = []): Tlv[] | null {
     if (!r.ok()) return null;
     if (!first && t <= last) { r.fail("tlv types not increasing"); return null; }
     if (len > <u64>r.remaining()) { r.fail("tlv length past end"); return null; }
-    if ((t & 1) == 0 && !knownEven.includes(t)) { r.fail("unknown even tlv type"); return null; }
+    if (!anyEven && (t & 1) == 0 && !knownEven.includes(t)) { r.fail("unknown even tlv type"); return null; }
     out.push(new Tlv(t, r.sub(<i32>len)));
     first = false;
     last = t;

@@ -1,6 +1,7 @@
 // Signatures and secrets made with the node key: ECDH (BOLT 4 onions, BOLT 8
 // Noise), BOLT 11 invoices, signed messages, and gossip (BOLT 7).
-import { Reader } from "../codec/reader";
+import { Reader, readTlvStream } from "../codec/reader";
+import { merkleRoot, signBolt12 } from "../lightning/bolt12";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { ecdh, ecdsaSign, pubkeyTweakMul, sha256, sha256d } from "../crypto";
@@ -12,6 +13,7 @@ export namespace NodeMethod {
   export const SIGN_INVOICE: u16 = 0x0101;
   export const SIGN_MESSAGE: u16 = 0x0102;
   export const SIGN_GOSSIP: u16 = 0x0103;
+  export const SIGN_BOLT12: u16 = 0x0104;
 }
 
 export namespace Gossip {
@@ -173,10 +175,48 @@ function signGossip(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/**
+ * sign_bolt12: varbytes messagename ("invoice" | "invoice_request") | varbytes
+ * tlv_stream | aux[32] → BIP340 signature (field "signature") over the BOLT 12
+ * Merkle root. The node key signs only a stream that names it: invoice_node_id
+ * (176) of an invoice, invreq_payer_id (88) of an invoice_request.
+ */
+function signBolt12Method(r: Reader, w: Writer): CoreError | null {
+  const name = String.UTF8.decode(r.varbytes(32).buffer);
+  const tlv = r.varbytes(MAX_GOSSIP);
+  const aux = r.bytes(32);
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  let keyType: u64 = 0;
+  if (name == "invoice") keyType = 176;
+  else if (name == "invoice_request") keyType = 88;
+  else return invalidArgument("the node key signs only invoice and invoice_request");
+  const tr = new Reader(tlv);
+  const records = readTlvStream(tr, [], true); // BOLT 12's own even types: structure only
+  if (records === null) return malformed("tlv stream: " + tr.err!);
+  let named = false;
+  for (let i = 0; i < records!.length; i++) {
+    if (records![i].type == keyType) {
+      const v = records![i].value;
+      named = v.remaining() == 33 && equal(v.bytes(33), SIGNER.keys!.nodeId);
+    }
+  }
+  if (!named) return invalidArgument(name + " does not name this node's key");
+  const mr = new Reader(tlv);
+  const root = merkleRoot(mr);
+  if (root === null) return malformed("tlv stream: " + mr.err!);
+  const sig = signBolt12(SIGNER.keys!.nodeSecret, name, "signature", root!, aux);
+  if (sig === null) return invalidArgument("signing failed");
+  w.bytes(sig!);
+  return null;
+}
+
 export function handleNodeSign(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == NodeMethod.ECDH) return doEcdh(r, w);
   if (method == NodeMethod.SIGN_INVOICE) return signInvoice(r, w);
   if (method == NodeMethod.SIGN_MESSAGE) return signMessage(r, w);
   if (method == NodeMethod.SIGN_GOSSIP) return signGossip(r, w);
+  if (method == NodeMethod.SIGN_BOLT12) return signBolt12Method(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

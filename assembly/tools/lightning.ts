@@ -6,11 +6,18 @@ import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { signRecoverable } from "../crypto/recoverable";
 import { invoiceDigest, MAX_INVOICE_WORDS } from "../signer/node_sign";
+import { merkleRoot, signBolt12 } from "../lightning/bolt12";
 
 export namespace LightningTool {
   /** sec[32] | varbytes hrp | varbytes words → recid | r | s (the path sign_invoice takes). */
   export const BOLT11_SIGN: u16 = 0x8300;
+  /** varbytes tlv_stream → merkle root[32] (BOLT 12). */
+  export const BOLT12_MERKLE: u16 = 0x8301;
+  /** sec[32] | varbytes messagename | varbytes fieldname | varbytes tlv_stream | aux[32] → signature[64]. */
+  export const BOLT12_SIGN: u16 = 0x8302;
 }
+
+const MAX_TLV: i32 = 65535;
 
 export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == LightningTool.BOLT11_SIGN) {
@@ -23,6 +30,30 @@ export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreErro
     const sig = signRecoverable(sec, d);
     if (sig === null) return invalidArgument("bad secret");
     w.bytes(sig);
+    return null;
+  }
+  if (method == LightningTool.BOLT12_MERKLE) {
+    const tlv = r.varbytes(MAX_TLV);
+    if (!r.finish()) return malformed(r.err!);
+    const tr = new Reader(tlv);
+    const root = merkleRoot(tr);
+    if (root === null) return malformed("tlv stream: " + tr.err!);
+    w.bytes(root!);
+    return null;
+  }
+  if (method == LightningTool.BOLT12_SIGN) {
+    const sec = r.bytes(32);
+    const msgName = String.UTF8.decode(r.varbytes(64).buffer);
+    const fieldName = String.UTF8.decode(r.varbytes(64).buffer);
+    const tlv = r.varbytes(MAX_TLV);
+    const aux = r.bytes(32);
+    if (!r.finish()) return malformed(r.err!);
+    const tr = new Reader(tlv);
+    const root = merkleRoot(tr);
+    if (root === null) return malformed("tlv stream: " + tr.err!);
+    const sig = signBolt12(sec, msgName, fieldName, root!, aux);
+    if (sig === null) return invalidArgument("bad secret");
+    w.bytes(sig!);
     return null;
   }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");

@@ -35,7 +35,7 @@ export const Method = {
   POLICY_SET: 0x0008,
 } as const;
 
-export const NodeMethod = { ECDH: 0x0100, SIGN_INVOICE: 0x0101, SIGN_MESSAGE: 0x0102, SIGN_GOSSIP: 0x0103 } as const;
+export const NodeMethod = { ECDH: 0x0100, SIGN_INVOICE: 0x0101, SIGN_MESSAGE: 0x0102, SIGN_GOSSIP: 0x0103, SIGN_BOLT12: 0x0104 } as const;
 
 export const ChannelMethod = { NEW_CHANNEL: 0x0200, READY_CHANNEL: 0x0201, FORGET_CHANNEL: 0x0202, LIST_CHANNELS: 0x0203 } as const;
 

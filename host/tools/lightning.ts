@@ -2,9 +2,20 @@
 import { Writer } from "../protocol/codec.js";
 import { Signer } from "../signer.js";
 
-export const LightningTool = { BOLT11_SIGN: 0x8300 } as const;
+export const LightningTool = { BOLT11_SIGN: 0x8300, BOLT12_MERKLE: 0x8301, BOLT12_SIGN: 0x8302 } as const;
 
 /** recid | r | s over a BOLT 11 hrp and 5-bit data words, with the given key. */
 export function bolt11SignWithKey(s: Signer, sec: Uint8Array, hrp: string, words: ArrayLike<number>): Uint8Array {
   return s.request(LightningTool.BOLT11_SIGN, new Writer().bytes(sec).varbytes(new TextEncoder().encode(hrp)).varbytes(Uint8Array.from(words)).finish());
+}
+
+/** BOLT 12 Merkle root of a TLV stream. */
+export function bolt12Merkle(s: Signer, tlv: Uint8Array): Uint8Array {
+  return s.request(LightningTool.BOLT12_MERKLE, new Writer().varbytes(tlv).finish());
+}
+
+/** BIP340 signature over H("lightning" ‖ message ‖ field, merkle root) with the given key. */
+export function bolt12SignWithKey(s: Signer, sec: Uint8Array, message: string, field: string, tlv: Uint8Array, aux = new Uint8Array(32)): Uint8Array {
+  const e = new TextEncoder();
+  return s.request(LightningTool.BOLT12_SIGN, new Writer().bytes(sec).varbytes(e.encode(message)).varbytes(e.encode(field)).varbytes(tlv).bytes(aux).finish());
 }

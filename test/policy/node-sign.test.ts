@@ -1,7 +1,8 @@
 // Node-key signatures: each one checked with an independent library, and the
 // refusals for messages the node key must not sign.
 import { describe, it, expect } from "vitest";
-import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { secp256k1, schnorr } from "@noble/curves/secp256k1.js";
+import { bolt12Merkle } from "../../host/tools/lightning.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -62,6 +63,20 @@ describe("node-key signatures", () => {
     const upd = new Writer().bytes(REGTEST).bytes(new Uint8Array(8)).u32(1).u8(1).u8(0).u16(40).u64(1n).u32(1000).u32(1).u64(10n ** 9n).finish();
     expect(secp256k1.verify(s.signGossip(258, upd), sha256d(upd), id, { prehash: false })).toBe(true);
   });
+  it("sign_bolt12: signs an invoice naming this node (verifies against the x-only node key); refuses others", () => {
+    const tlv = (nid: Uint8Array) => new Writer().tlv(160, Uint8Array.of(1, 2)).tlv(168, new Uint8Array(32).fill(7)).tlv(176, nid).finish();
+    const mine = tlv(id);
+    const sig = s.signBolt12("invoice", mine);
+    const root = bolt12Merkle(new Signer(), mine);
+    const tag = sha256(utf8("lightninginvoicesignature"));
+    const digest = sha256(new Uint8Array([...tag, ...tag, ...root]));
+    expect(schnorr.verify(sig, digest, id.subarray(1))).toBe(true);
+    const other = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
+    expect(() => s.signBolt12("invoice", tlv(other))).toThrow(/does not name this node/);
+    expect(() => s.signBolt12("offer" as any, mine)).toThrow(/only invoice and invoice_request/);
+    expect(() => s.signBolt12("invoice", mine.subarray(0, mine.length - 3))).toThrow(/MALFORMED/);
+  });
+
   it("every node-key method refuses before init", () => {
     const fresh = new Signer();
     for (const f of [() => fresh.ecdh(id), () => fresh.signMessage(utf8("x")), () => fresh.signInvoice("lnbc", [1])]) {
