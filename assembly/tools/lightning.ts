@@ -15,6 +15,10 @@ export namespace LightningTool {
   export const BOLT12_MERKLE: u16 = 0x8301;
   /** sec[32] | varbytes messagename | varbytes fieldname | varbytes tlv_stream | aux[32] → signature[64]. */
   export const BOLT12_SIGN: u16 = 0x8302;
+  /** bytes (the whole payload) → u64: the BigSize decoder every method uses (BOLT 1 Appendix A). */
+  export const BIGSIZE_DECODE: u16 = 0x8303;
+  /** u64 → its BigSize encoding. */
+  export const BIGSIZE_ENCODE: u16 = 0x8304;
 }
 
 const MAX_TLV: i32 = 65535;
@@ -30,6 +34,18 @@ export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreErro
     const sig = signRecoverable(sec, d);
     if (sig === null) return invalidArgument("bad secret");
     w.bytes(sig);
+    return null;
+  }
+  if (method == LightningTool.BIGSIZE_DECODE) {
+    const v = r.bigsize();
+    if (!r.finish()) return malformed(r.err!);
+    w.u64(v);
+    return null;
+  }
+  if (method == LightningTool.BIGSIZE_ENCODE) {
+    const v = r.u64();
+    if (!r.finish()) return malformed(r.err!);
+    w.bigsize(v);
     return null;
   }
   if (method == LightningTool.BOLT12_MERKLE) {

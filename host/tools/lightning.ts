@@ -2,7 +2,7 @@
 import { Writer } from "../protocol/codec.js";
 import { Signer } from "../signer.js";
 
-export const LightningTool = { BOLT11_SIGN: 0x8300, BOLT12_MERKLE: 0x8301, BOLT12_SIGN: 0x8302 } as const;
+export const LightningTool = { BOLT11_SIGN: 0x8300, BOLT12_MERKLE: 0x8301, BOLT12_SIGN: 0x8302, BIGSIZE_DECODE: 0x8303, BIGSIZE_ENCODE: 0x8304 } as const;
 
 /** recid | r | s over a BOLT 11 hrp and 5-bit data words, with the given key. */
 export function bolt11SignWithKey(s: Signer, sec: Uint8Array, hrp: string, words: ArrayLike<number>): Uint8Array {
