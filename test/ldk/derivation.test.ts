@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { initLdk, ldk } from "../../host/ldk/init.js";
-import { channelKeysId, channelSecrets, nodeKeysFromSeed } from "../../host/ldk/keysmanager-derivation.js";
+import { channelKeysId, channelSecrets, nodeKeysFromSeed } from "./keysmanager-derivation.js";
 import { hex } from "../../host/ldk/tx.js";
 import { p2wpkh } from "@scure/btc-signer";
 import { secp256k1 } from "@noble/curves/secp256k1.js";

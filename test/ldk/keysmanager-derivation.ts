@@ -1,6 +1,6 @@
-// LDK KeysManager key derivation, restated in TypeScript so the Vigil core can
-// follow it (a node can then move from KeysManager to Vigil with the same seed).
-// Checked against lightningdevkit 0.1.0's KeysManager in test/ldk/derivation.test.ts.
+// Test oracle: LDK KeysManager key derivation restated in TypeScript, checked
+// against lightningdevkit 0.1.0's KeysManager (test/ldk/derivation.test.ts).
+// The signer's own derivation lives only in the core (assembly/keys/ldk.ts).
 //
 //   master      = BIP32 master from the 32-byte seed
 //   node secret = m/0'            destination script = P2WPKH(m/1')
