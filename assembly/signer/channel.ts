@@ -3,6 +3,9 @@
 // through the legal transitions in signer/commitment*.ts.
 import { ChannelSecrets } from "../keys/scheme";
 import { Writer } from "../codec/writer";
+import { Reader } from "../codec/reader";
+
+export const MAX_SCRIPT: i32 = 10_000;
 
 export namespace ChannelType {
   export const STATIC_REMOTEKEY: u8 = 0; // option_static_remotekey
@@ -39,6 +42,27 @@ export class ChannelSetup {
   channelType: u8 = ChannelType.STATIC_REMOTEKEY;
   counterpartyShutdownScript: Uint8Array = new Uint8Array(0);
   holderShutdownScript: Uint8Array = new Uint8Array(0);
+
+  /** The layout of write(); on a malformed input r.err is set (check r.ok()). */
+  static read(r: Reader): ChannelSetup {
+    const s = new ChannelSetup();
+    const outbound = r.u8();
+    if (r.ok() && outbound > 1) r.fail("is_outbound must be 0 or 1");
+    s.isOutbound = outbound == 1;
+    s.channelValueSat = r.u64();
+    s.pushMsat = r.u64();
+    s.fundingTxid = r.bytes(32);
+    s.fundingVout = r.u32();
+    s.holderSelectedContestDelay = r.u16();
+    s.counterpartySelectedContestDelay = r.u16();
+    s.holderDustLimitSat = r.u64();
+    s.counterpartyDustLimitSat = r.u64();
+    s.counterparty = new Basepoints(r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33));
+    s.channelType = r.u8();
+    s.counterpartyShutdownScript = r.varbytes(MAX_SCRIPT);
+    s.holderShutdownScript = r.varbytes(MAX_SCRIPT);
+    return s;
+  }
 
   write(w: Writer): void {
     w.u8(this.isOutbound ? 1 : 0).u64(this.channelValueSat).u64(this.pushMsat).bytes(this.fundingTxid).u32(this.fundingVout);

@@ -6,7 +6,7 @@ import { pubkeyParse } from "../crypto";
 import { Scheme } from "../keys/scheme";
 import { ldkChannelSecrets } from "../keys/ldk";
 import { checkChannelSetup, checkNewChannel } from "../policy/channel_open";
-import { Basepoints, Channel, ChannelSetup } from "./channel";
+import { Channel, ChannelSetup } from "./channel";
 import { SIGNER } from "./state";
 
 export namespace ChannelMethod {
@@ -16,7 +16,6 @@ export namespace ChannelMethod {
   export const LIST_CHANNELS: u16 = 0x0203;
 }
 
-const MAX_SCRIPT: i32 = 10_000;
 
 export function idKey(id: Uint8Array): string {
   let s = "";
@@ -80,32 +79,17 @@ function newChannel(r: Reader, w: Writer): CoreError | null {
  */
 function readyChannel(r: Reader, w: Writer): CoreError | null {
   const id = r.bytes(32);
-  const s = new ChannelSetup();
-  const outbound = r.u8();
-  s.isOutbound = outbound == 1;
-  s.channelValueSat = r.u64();
-  s.pushMsat = r.u64();
-  s.fundingTxid = r.bytes(32);
-  s.fundingVout = r.u32();
-  s.holderSelectedContestDelay = r.u16();
-  s.counterpartySelectedContestDelay = r.u16();
-  s.holderDustLimitSat = r.u64();
-  s.counterpartyDustLimitSat = r.u64();
-  const bp: Uint8Array[] = [];
-  for (let i = 0; i < 5; i++) bp.push(r.bytes(33));
-  s.channelType = r.u8();
-  s.counterpartyShutdownScript = r.varbytes(MAX_SCRIPT);
-  s.holderShutdownScript = r.varbytes(MAX_SCRIPT);
-  if (r.ok() && outbound > 1) r.fail("is_outbound must be 0 or 1");
+  const s = ChannelSetup.read(r);
   if (!r.finish()) return malformed(r.err!);
   if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
   const c = findChannel(id);
   if (c === null) return invalidState("unknown channel: new_channel first");
+  const cp = s.counterparty!;
+  const bp: Uint8Array[] = [cp.funding, cp.revocation, cp.payment, cp.delayedPayment, cp.htlc];
   for (let i = 0; i < 5; i++) {
     const k = pubkeyParse(bp[i]);
     if (k === null || !bytesEqual(k, bp[i])) return invalidArgument("counterparty basepoint " + i.toString() + " is not a compressed point");
   }
-  s.counterparty = new Basepoints(bp[0], bp[1], bp[2], bp[3], bp[4]);
   if (s.channelValueSat != c.channelValueSat) return invalidArgument("channel value differs from new_channel");
   if (s.pushMsat > s.channelValueSat * 1000) return invalidArgument("push_msat over the channel value");
   if (c.isReady()) {

@@ -10,7 +10,7 @@ import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
 import { decodePolicy, PolicyConfig } from "../policy/config";
 import { ldkChannelSecrets } from "../keys/ldk";
-import { Basepoints, Channel, ChannelSetup } from "./channel";
+import { Channel, ChannelSetup } from "./channel";
 import { SIGNER } from "./state";
 import { idKey } from "./channels";
 
@@ -86,24 +86,7 @@ function readChannel(r: Reader): Channel | null {
   const value = r.u64();
   const fundingPub = r.bytes(33);
   const ready = r.u8();
-  let setup: ChannelSetup | null = null;
-  if (ready == 1) {
-    const s = new ChannelSetup();
-    s.isOutbound = r.u8() == 1;
-    s.channelValueSat = r.u64();
-    s.pushMsat = r.u64();
-    s.fundingTxid = r.bytes(32);
-    s.fundingVout = r.u32();
-    s.holderSelectedContestDelay = r.u16();
-    s.counterpartySelectedContestDelay = r.u16();
-    s.holderDustLimitSat = r.u64();
-    s.counterpartyDustLimitSat = r.u64();
-    s.counterparty = new Basepoints(r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33));
-    s.channelType = r.u8();
-    s.counterpartyShutdownScript = r.varbytes(10_000);
-    s.holderShutdownScript = r.varbytes(10_000);
-    setup = s;
-  }
+  const setup: ChannelSetup | null = ready == 1 ? ChannelSetup.read(r) : null;
   if (!r.ok()) return null;
   const secrets = ldkChannelSecrets(SIGNER.keys!, id);
   if (secrets === null) return null;
