@@ -3,7 +3,6 @@
 export { initLdk, ldkWasmPath } from "./init.js";
 export { keysManagerKeys, type NodeKeys } from "./keys.js";
 export { tracedKeys, fixU128, holderInner, commitmentHtlcs, commitmentInfo, tlvRecords, type SignerCall, type PolicyHook } from "./traced-keys.js";
-export { nodeKeysFromSeed, channelKeysId, channelSecrets, type ChannelSecrets } from "./keysmanager-derivation.js";
 export { LdkNode, type NodeOptions, type PersistedNode } from "./node.js";
 export { Chain, Wallet } from "./chain.js";
 export { Harness, invoice, pay } from "./harness.js";
