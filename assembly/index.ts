@@ -6,7 +6,7 @@
 // linear memory stays flat (test/unit/memory.test.ts).
 import { CoreError, Code } from "./protocol/errors";
 import { errorReply, okReply, parseRequest, partialId, PROTOCOL_VERSION } from "./protocol/envelope";
-import { TOOLS_BITCOIN, TOOLS_BOLT3, TOOLS_CRYPTO, TOOLS_LIGHTNING } from "./protocol/methods";
+import { TOOLS_BITCOIN, TOOLS_BOLT3, TOOLS_CHAIN, TOOLS_CRYPTO, TOOLS_LIGHTNING, TOOLS_WALLET } from "./protocol/methods";
 import { Writer } from "./codec/writer";
 import { Reader } from "./codec/reader";
 import { SIGNER } from "./signer/state";
@@ -15,9 +15,12 @@ import { handleCryptoTool } from "./tools/crypto";
 import { handleNodeSign } from "./signer/node_sign";
 import { handleChannel } from "./signer/channels";
 import { handlePersist } from "./signer/persist";
+import { handleChain } from "./chain/follower";
+import { handleChainTool } from "./tools/chain";
 import { handleLightningTool } from "./tools/lightning";
 import { handleBitcoinTool } from "./tools/bitcoin";
 import { handleBolt3Tool } from "./tools/bolt3";
+import { handleWalletTool } from "./tools/wallet";
 
 let input = new Uint8Array(1024);
 let output = new Uint8Array(0);
@@ -37,11 +40,14 @@ function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method >= 0x0009 && method <= 0x000b) return handlePersist(method, r, w);
   if (method < 0x0100) return handleNode(method, r, w);
   if (range == 0x0100) return handleNodeSign(method, r, w);
+  if (range == 0x0300) return handleChain(method, r, w);
   if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);
   if (range == TOOLS_BITCOIN) return handleBitcoinTool(method, r, w);
   if (range == TOOLS_BOLT3) return handleBolt3Tool(method, r, w);
   if (range == TOOLS_LIGHTNING) return handleLightningTool(method, r, w);
+  if (range == TOOLS_CHAIN) return handleChainTool(method, r, w);
+  if (range == TOOLS_WALLET) return handleWalletTool(method, r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }
 

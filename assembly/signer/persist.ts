@@ -5,6 +5,7 @@
 //   "node"        u8 fmt | node_id[33] | u32 max_message | u32 max_channels | varbytes policy TLVs
 //   "c/<id hex>"  u8 fmt | Channel.write()
 //   "forgotten"   u8 fmt | u32 n | n × id[32]
+//   "chain"       u8 fmt | ChainState.write() (the header window)
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
@@ -13,6 +14,7 @@ import { ldkChannelSecrets } from "../keys/ldk";
 import { Channel, ChannelSetup } from "./channel";
 import { SIGNER } from "./state";
 import { idKey } from "./channels";
+import { ChainState, readChain } from "../chain/follower";
 
 const FMT: u8 = 1;
 const MAX_RECORD: i32 = 1 << 20;
@@ -26,6 +28,9 @@ function encodeRecord(key: string): Uint8Array | null {
     const p = new Writer(128);
     SIGNER.policy.cfg.encode(p);
     w.varbytes(p.finish());
+  } else if (key == "chain") {
+    if (SIGNER.chain === null) return null;
+    SIGNER.chain!.write(w);
   } else if (key == "forgotten") {
     const ids = SIGNER.forgotten.values().sort();
     w.u32(ids.length);
@@ -52,6 +57,7 @@ function stateExport(r: Reader, w: Writer): CoreError | null {
   let keys: string[];
   if (all == 1) {
     keys = ["node", "forgotten"];
+    if (SIGNER.chain !== null) keys.push("chain");
     const ch = SIGNER.channels.keys();
     for (let i = 0; i < ch.length; i++) keys.push("c/" + ch[i]);
   } else {
@@ -111,6 +117,7 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
   const versions = new Map<string, u64>();
   const forgotten = new Set<string>();
   let policy: PolicyConfig | null = null;
+  let chain: ChainState | null = null;
   let maxMessage = SIGNER.limits.maxMessage, maxChannels = SIGNER.limits.maxChannels;
   for (let i: u32 = 0; i < n && r.ok(); i++) {
     const key = String.UTF8.decode(r.varbytes(80).buffer);
@@ -131,6 +138,9 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
     } else if (key == "forgotten") {
       const m = rec.u32();
       for (let j: u32 = 0; j < m && rec.ok(); j++) forgotten.add(idKey(rec.bytes(32)));
+    } else if (key == "chain") {
+      chain = readChain(rec, SIGNER.network);
+      if (chain === null) { r.fail("chain record: " + (rec.err !== null ? rec.err! : "bad")); break; }
     } else if (key.startsWith("c/")) {
       const c = readChannel(rec);
       if (c === null) { r.fail("record " + key + ": " + (rec.err !== null ? rec.err! : "bad channel")); break; }
@@ -143,7 +153,7 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
     if (r.ok() && !rec.finish()) r.fail("record " + key + ": " + rec.err!);
   }
   if (!r.finish()) return malformed(r.err!);
-  if (SIGNER.channels.size > 0 || SIGNER.forgotten.size > 0) return invalidState("import only into a fresh signer");
+  if (SIGNER.channels.size > 0 || SIGNER.forgotten.size > 0 || SIGNER.chain !== null) return invalidState("import only into a fresh signer");
   if (policy === null) return invalidArgument("snapshot has no node record");
   // Commit in one step.
   SIGNER.policy.cfg = policy;
@@ -151,6 +161,7 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
   SIGNER.limits.maxChannels = maxChannels;
   SIGNER.channels = channels;
   SIGNER.forgotten = forgotten;
+  SIGNER.chain = chain;
   SIGNER.recordVersions = versions;
   SIGNER.stateVersion = version;
   SIGNER.dirty.clear();

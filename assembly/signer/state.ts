@@ -6,6 +6,7 @@ import { Writer } from "../codec/writer";
 import { sha256 } from "../crypto";
 import { Policy } from "../policy/engine";
 import { Channel } from "./channel";
+import { ChainState } from "../chain/follower";
 
 export namespace Network {
   export const BITCOIN: u8 = 0;
@@ -29,6 +30,7 @@ export class Signer {
   policy: Policy = new Policy();
   channels: Map<string, Channel> = new Map();
   forgotten: Set<string> = new Set();
+  chain: ChainState | null = null;
   // Persistence (signer/persist.ts): records changed since the host's last ack.
   stateVersion: u64 = 0;
   recordVersions: Map<string, u64> = new Map();
@@ -57,6 +59,8 @@ export class Signer {
     const gone = this.forgotten.values().sort();
     w.u32(gone.length);
     for (let i = 0; i < gone.length; i++) w.varbytes(Uint8Array.wrap(String.UTF8.encode(gone[i])));
+    w.u8(this.chain !== null ? 1 : 0);
+    if (this.chain !== null) this.chain!.write(w);
     return sha256(w.finish());
   }
 }

@@ -1,0 +1,169 @@
+// The signer's chain view and its methods. The operator sets a checkpoint
+// (chain_init); a feeder then offers headers (chain_add_headers) from a fork
+// point inside the window. A branch with more work becomes the tip if the fork
+// is at most `reorgDepth` deep; a deeper one is refused
+// (policy-chain-reorg-depth) and signing pauses until the operator resumes.
+// The pause is an alarm, not durable state: after a restart the feeder offers
+// the deep branch again and the signer pauses again.
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Code, CoreError, malformed, invalidState } from "../protocol/errors";
+import { Rule } from "../policy/rules";
+import { SIGNER } from "../signer/state";
+import { ChainError, ChainParams, Entry, HEADER_SIZE, chainParams, connect, parseHeader } from "./headers";
+import { U256 } from "./u256";
+
+export namespace ChainMethod {
+  export const CHAIN_INIT: u16 = 0x0300;
+  export const CHAIN_ADD_HEADERS: u16 = 0x0301;
+  export const CHAIN_TIP: u16 = 0x0302;
+  export const CHAIN_RESUME: u16 = 0x0303;
+}
+
+const MAX_BATCH: i32 = 2016;
+const MTP_SPAN: i32 = 11;
+
+export class ChainState {
+  window: Entry[] = [];
+  paused: bool = false; // volatile alarm (see file comment)
+  constructor(public params: ChainParams) {}
+  tip(): Entry { return this.window[this.window.length - 1]; }
+
+  /** Keep enough entries for the reorg depth and the median-time rule. */
+  trim(reorgDepth: u32): void {
+    const keep = <i32>reorgDepth + MTP_SPAN + 1;
+    if (this.window.length > keep) this.window = this.window.slice(this.window.length - keep);
+  }
+
+  write(w: Writer): void {
+    w.u32(this.window.length);
+    for (let i = 0; i < this.window.length; i++) this.window[i].write(w);
+  }
+}
+
+function eq(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}
+
+function writeTip(c: ChainState, w: Writer): void {
+  const t = c.tip();
+  w.u32(t.height).bytes(t.hash).bytes(t.work.toLE()).u8(c.paused ? 1 : 0);
+}
+
+/**
+ * chain_init: u32 height | header[80] | chainwork[32, LE] | u32 period_start_time |
+ * u32 last_real_bits | u8 n | n × u32 times of the preceding headers (newest
+ * first, up to 10) → tip. An operator-trusted checkpoint; only once.
+ */
+function chainInit(r: Reader, w: Writer): CoreError | null {
+  const height = r.u32();
+  const hdr = parseHeader(r);
+  const work = r.bytes(32);
+  const periodStart = r.u32();
+  const lastReal = r.u32();
+  const n = <i32>r.u8();
+  if (r.ok() && n > MTP_SPAN - 1) r.fail("at most 10 preceding times");
+  const times: u32[] = [];
+  for (let i = 0; i < n && r.ok(); i++) times.push(r.u32());
+  if (hdr === null || !r.finish()) return malformed(r.err!);
+  if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
+  if (SIGNER.chain !== null) return invalidState("chain already initialised");
+  const c = new ChainState(chainParams(SIGNER.network));
+  // Preceding headers are known only by time (for the median rule); they cannot be fork points.
+  for (let i = times.length - 1; i >= 0; i--) {
+    c.window.push(new Entry(new Uint8Array(32), height - 1 - <u32>i, times[i], hdr!.bits, U256.zero(), periodStart, lastReal));
+  }
+  c.window.push(new Entry(hdr!.hash(), height, hdr!.time, hdr!.bits, U256.fromLE(work), periodStart, lastReal));
+  SIGNER.chain = c;
+  SIGNER.touch("chain");
+  writeTip(c, w);
+  return null;
+}
+
+/**
+ * chain_add_headers: fork_hash[32] | u16 n | n × header[80] → tip | u32 reorg depth.
+ * Every header is checked before anything changes.
+ */
+function chainAdd(r: Reader, w: Writer): CoreError | null {
+  const fork = r.bytes(32);
+  const n = <i32>r.u16();
+  if (r.ok() && (n < 1 || n > MAX_BATCH)) r.fail("1 to 2016 headers per batch");
+  const headers = new Array<Uint8Array>();
+  for (let i = 0; i < n && r.ok(); i++) headers.push(r.bytes(HEADER_SIZE));
+  if (!r.finish()) return malformed(r.err!);
+  const c = SIGNER.chain;
+  if (c === null) return invalidState("chain_init first");
+  const p = SIGNER.policy;
+  let at = -1;
+  for (let i = c.window.length - 1; i >= 0; i--) if (eq(c.window[i].hash, fork)) { at = i; break; }
+  let e = p.check(Rule.CHAIN_HEADERS_VALID, at >= 0, "fork point is not in the signer's window");
+  if (e !== null) return e;
+  if (at < 0) return invalidState("fork point unknown");
+  const branch = c.window.slice(0, at + 1);
+  for (let i = 0; i < headers.length; i++) {
+    const h = parseHeader(new Reader(headers[i]));
+    if (h === null) return malformed("header " + i.toString());
+    const why = new ChainError();
+    const next = connect(c.params, branch, h!, why);
+    if (next === null) {
+      e = p.check(Rule.CHAIN_HEADERS_VALID, false, why.msg);
+      if (e !== null) return e;
+      return invalidState("a filtered invalid header still cannot be connected");
+    }
+    branch.push(next!);
+  }
+  const tip = c.tip();
+  const newTip = branch[branch.length - 1];
+  let depth: u32 = 0;
+  if (newTip.work.cmp(tip.work) > 0) {
+    depth = tip.height - c.window[at].height;
+    if (at < c.window.length - 1) {
+      // A reorg: refuse one deeper than configured and raise the alarm.
+      if (depth > SIGNER.policy.cfg.reorgDepth) c.paused = true;
+      e = p.check(Rule.CHAIN_REORG_DEPTH, depth <= SIGNER.policy.cfg.reorgDepth,
+        "reorg of " + depth.toString() + " blocks, more than " + SIGNER.policy.cfg.reorgDepth.toString());
+      if (e !== null) return e;
+    } else depth = 0;
+    c.window = branch;
+    c.trim(SIGNER.policy.cfg.reorgDepth);
+    SIGNER.touch("chain");
+  }
+  writeTip(c, w);
+  w.u32(depth);
+  return null;
+}
+
+function chainTip(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  if (SIGNER.chain === null) return invalidState("chain_init first");
+  writeTip(SIGNER.chain!, w);
+  return null;
+}
+
+/** chain_resume: the operator clears the reorg alarm. */
+function chainResume(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  if (SIGNER.chain === null) return invalidState("chain_init first");
+  SIGNER.chain!.paused = false;
+  writeTip(SIGNER.chain!, w);
+  return null;
+}
+
+/** Decode the durable "chain" record. */
+export function readChain(r: Reader, network: u8): ChainState | null {
+  const n = r.u32();
+  if (r.ok() && (n < 1 || n > 100_000)) r.fail("chain window size");
+  const c = new ChainState(chainParams(network));
+  for (let i: u32 = 0; i < n && r.ok(); i++) c.window.push(Entry.read(r));
+  return r.ok() ? c : null;
+}
+
+export function handleChain(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == ChainMethod.CHAIN_INIT) return chainInit(r, w);
+  if (method == ChainMethod.CHAIN_ADD_HEADERS) return chainAdd(r, w);
+  if (method == ChainMethod.CHAIN_TIP) return chainTip(r, w);
+  if (method == ChainMethod.CHAIN_RESUME) return chainResume(r, w);
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+}
