@@ -36,6 +36,10 @@ export declare function hmac_sha512(keyPtr: usize, keyLen: usize, msgPtr: usize,
 @external("vigil", "ripemd160")
 export declare function ripemd160(inPtr: usize, inLen: usize, out20: usize): i32;
 
+// SipHash-2-4 with a 16-byte key; the 64-bit result little-endian (BIP158 item hashing).
+@external("vigil", "siphash24")
+export declare function siphash24(key16: usize, inPtr: usize, inLen: usize, out8: usize): i32;
+
 // secp256k1: compressed public key (33 bytes) of a 32-byte secret.
 @external("vigil", "ec_pubkey_create")
 export declare function ec_pubkey_create(sec32: usize, out33: usize): i32;

@@ -73,6 +73,13 @@ export function ripemd160(data: Uint8Array): Uint8Array {
   return out;
 }
 
+/** SipHash-2-4(key, data) as a u64 (BIP158 hashes set items with it). */
+export function siphash24(key: Uint8Array, data: Uint8Array): u64 {
+  const out = new Uint8Array(8);
+  must(imp.siphash24(ptr(key), ptr(data), data.length, ptr(out)));
+  return load<u64>(out.dataStart);
+}
+
 /** RIPEMD160(SHA256(x)), as in P2PKH/P2WPKH. */
 export function hash160(data: Uint8Array): Uint8Array {
   return ripemd160(sha256(data));

@@ -27,6 +27,7 @@ export namespace CryptoTool {
   export const SCHNORR_VERIFY: u16 = 0x8010;
   export const XONLY_TWEAK_ADD: u16 = 0x8011;
   export const KEYPAIR_XONLY_TWEAK_ADD: u16 = 0x8012;
+  export const SIPHASH24: u16 = 0x8013;
 }
 
 const MAX_DATA: i32 = 16384;
@@ -85,6 +86,13 @@ export function handleCryptoTool(method: u16, r: Reader, w: Writer): CoreError |
       out = new Uint8Array(is256 ? 32 : 64);
       s = is256 ? imp.hmac_sha256(p(a), a.length, p(b), b.length, p(out)) : imp.hmac_sha512(p(a), a.length, p(b), b.length, p(out));
       return done(r, w, is256 ? "hmac_sha256" : "hmac_sha512", s, out);
+    }
+    case CryptoTool.SIPHASH24: {
+      a = r.bytes(16);
+      b = r.varbytes(MAX_DATA);
+      if (!r.finish()) return malformed(r.err!);
+      out = new Uint8Array(8);
+      return done(r, w, "siphash24", imp.siphash24(p(a), p(b), b.length, p(out)), out);
     }
     case CryptoTool.PUBKEY_CREATE: {
       a = r.bytes(32);

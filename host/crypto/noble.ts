@@ -6,6 +6,7 @@ import { secp256k1, schnorr } from "@noble/curves/secp256k1.js";
 import { sha256 as nobleSha256, sha512 } from "@noble/hashes/sha2.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { ripemd160 as nobleRipemd160 } from "@noble/hashes/legacy.js";
+import { siphash24 } from "./siphash.js";
 
 export const Status = {
   OK: 0,
@@ -126,6 +127,15 @@ export function nobleImports(memory: () => WebAssembly.Memory) {
     ripemd160(inPtr: number, inLen: number, out: number): number {
       if (!checked([[inPtr, inLen], [out, 20]])) return Status.BAD_POINTER;
       write(out >>> 0, nobleRipemd160(read(inPtr >>> 0, inLen >>> 0)));
+      return Status.OK;
+    },
+
+    siphash24(key: number, inPtr: number, inLen: number, out: number): number {
+      if (!checked([[key, 16], [inPtr, inLen], [out, 8]])) return Status.BAD_POINTER;
+      const h = siphash24(read(key >>> 0, 16), read(inPtr >>> 0, inLen >>> 0));
+      const o = new Uint8Array(8);
+      new DataView(o.buffer).setBigUint64(0, h, true);
+      write(out >>> 0, o);
       return Status.OK;
     },
 

@@ -8,7 +8,7 @@ export const CryptoTool = {
   PUBKEY_CREATE: 0x8005, PUBKEY_PARSE: 0x8006, ECDSA_SIGN: 0x8007, ECDSA_VERIFY: 0x8008,
   SECKEY_TWEAK_ADD: 0x8009, SECKEY_TWEAK_MUL: 0x800a, PUBKEY_TWEAK_ADD: 0x800b, PUBKEY_TWEAK_MUL: 0x800c,
   PUBKEY_COMBINE: 0x800d, ECDH: 0x800e, SCHNORR_SIGN: 0x800f, SCHNORR_VERIFY: 0x8010,
-  XONLY_TWEAK_ADD: 0x8011, KEYPAIR_XONLY_TWEAK_ADD: 0x8012,
+  XONLY_TWEAK_ADD: 0x8011, KEYPAIR_XONLY_TWEAK_ADD: 0x8012, SIPHASH24: 0x8013,
 } as const;
 
 const W = () => new Writer();
@@ -25,6 +25,7 @@ export class CoreCrypto {
   hmacSha256(k: Uint8Array, m: Uint8Array) { return this.s.request(CryptoTool.HMAC_SHA256, W().varbytes(k).varbytes(m).finish()); }
   hmacSha512(k: Uint8Array, m: Uint8Array) { return this.s.request(CryptoTool.HMAC_SHA512, W().varbytes(k).varbytes(m).finish()); }
   ripemd160(d: Uint8Array) { return this.s.request(CryptoTool.RIPEMD160, W().varbytes(d).finish()); }
+  siphash24(key: Uint8Array, d: Uint8Array) { return this.s.request(CryptoTool.SIPHASH24, W().bytes(key).varbytes(d).finish()); }
   pubkeyCreate(sec: Uint8Array) { return this.s.request(CryptoTool.PUBKEY_CREATE, W().bytes(sec).finish()); }
   pubkeyParse(k: Uint8Array) { return this.s.request(CryptoTool.PUBKEY_PARSE, W().varbytes(k).finish()); }
   ecdsaSign(sec: Uint8Array, msg: Uint8Array) { return this.s.request(CryptoTool.ECDSA_SIGN, W().bytes(sec).bytes(msg).finish()); }

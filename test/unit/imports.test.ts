@@ -54,6 +54,15 @@ describe("hashes (FIPS 180-4, RFC 4231, RIPEMD-160 known answers)", () => {
     expect(hex(c.hmacSha512(utf8("Jefe"), utf8("what do ya want for nothing?")))).toBe(
       "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
   });
+  it("siphash24: the reference vectors (key 00..0f, messages 00..(n-1))", () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => i);
+    const msg = (n: number) => Uint8Array.from({ length: n }, (_, i) => i);
+    // SipHash paper, Appendix A (n = 15) and the reference implementation's vectors.h (n = 0, 8).
+    expect(hex(c.siphash24(key, msg(15)))).toBe("e545be4961ca29a1");
+    expect(hex(c.siphash24(key, msg(0)))).toBe("310e0edd47db6f72");
+    expect(hex(c.siphash24(key, msg(8)))).toBe("6224939a79f5f593");
+  });
+
   it("ripemd160", () => {
     expect(hex(c.ripemd160(utf8("")))).toBe("9c1185a5c5e9fc54612808977ee8f548b2258d31");
     expect(hex(c.ripemd160(utf8("abc")))).toBe("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc");
@@ -170,6 +179,8 @@ describe("host bounds checks (docs/imports.md: BAD_POINTER, nothing read or writ
     expect(imp.hmac_sha256(0, end + 1, 0, 0, 64)).toBe(Status.BAD_POINTER);
     expect(imp.hmac_sha512(0, 1, 0, 1, end - 63)).toBe(Status.BAD_POINTER);
     expect(imp.ripemd160(0, 1, end - 19)).toBe(Status.BAD_POINTER);
+    expect(imp.siphash24(end - 15, 0, 1, 0)).toBe(Status.BAD_POINTER);
+    expect(imp.siphash24(0, 0, 1, end - 7)).toBe(Status.BAD_POINTER);
     expect(imp.ec_pubkey_create(end - 31, 0)).toBe(Status.BAD_POINTER);
     expect(imp.ec_pubkey_parse(0, 33, end - 32)).toBe(Status.BAD_POINTER);
     expect(imp.ecdsa_sign(0, 0, end - 63)).toBe(Status.BAD_POINTER);
