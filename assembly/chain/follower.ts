@@ -12,12 +12,14 @@ import { Rule } from "../policy/rules";
 import { SIGNER } from "../signer/state";
 import { ChainError, ChainParams, Entry, HEADER_SIZE, chainParams, connect, parseHeader } from "./headers";
 import { U256 } from "./u256";
+import { schnorrSign, taggedHash } from "../crypto";
 
 export namespace ChainMethod {
   export const CHAIN_INIT: u16 = 0x0300;
   export const CHAIN_ADD_HEADERS: u16 = 0x0301;
   export const CHAIN_TIP: u16 = 0x0302;
   export const CHAIN_RESUME: u16 = 0x0303;
+  export const CHAIN_HEARTBEAT: u16 = 0x0304;
 }
 
 const MAX_BATCH: i32 = 2016;
@@ -26,6 +28,7 @@ const MTP_SPAN: i32 = 11;
 export class ChainState {
   window: Entry[] = [];
   paused: bool = false; // volatile alarm (see file comment)
+  lastHostTime: u32 = 0; // latest time a heartbeat request claimed (monotone)
   constructor(public params: ChainParams) {}
   tip(): Entry { return this.window[this.window.length - 1]; }
 
@@ -38,6 +41,7 @@ export class ChainState {
   write(w: Writer): void {
     w.u32(this.window.length);
     for (let i = 0; i < this.window.length; i++) this.window[i].write(w);
+    w.u32(this.lastHostTime);
   }
 }
 
@@ -151,12 +155,63 @@ function chainResume(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/**
+ * chain_heartbeat: u32 host_time → message | sig[64]. The message is
+ * "vigil-heartbeat" | u8 network | u32 tip height | tip hash[32] | u32 tip time |
+ * u32 host_time | u8 fresh, signed (BIP340) by the node key over
+ * tagged_hash("vigil/heartbeat", message). fresh = the tip is at most
+ * heartbeat_max_age older than the host's time. A host time older than one
+ * already claimed is a replay and is refused (policy-heartbeat-fresh).
+ */
+function chainHeartbeat(r: Reader, w: Writer): CoreError | null {
+  const hostTime = r.u32();
+  if (!r.finish()) return malformed(r.err!);
+  if (SIGNER.chain === null) return invalidState("chain_init first");
+  const c = SIGNER.chain!;
+  const e = SIGNER.policy.check(Rule.HEARTBEAT_FRESH, hostTime >= c.lastHostTime,
+    "host time " + hostTime.toString() + " is older than one already claimed (" + c.lastHostTime.toString() + ")");
+  if (e !== null) return e;
+  const t = c.tip();
+  const m = new Writer(96);
+  m.bytes(Uint8Array.wrap(String.UTF8.encode("vigil-heartbeat"))).u8(SIGNER.network).u32(t.height).bytes(t.hash).u32(t.time).u32(hostTime);
+  m.u8(isFresh(c, hostTime) ? 1 : 0);
+  const msg = m.finish();
+  const sig = schnorrSign(SIGNER.keys!.nodeSecret, taggedHash("vigil/heartbeat", msg), new Uint8Array(32));
+  if (sig === null) return new CoreError(Code.INTERNAL, "heartbeat signature");
+  if (hostTime > c.lastHostTime) { c.lastHostTime = hostTime; SIGNER.touch("chain"); }
+  w.bytes(msg).bytes(sig!);
+  return null;
+}
+
+/** Is the signer's tip recent relative to the latest host time (policy-heartbeat-fresh)? */
+export function isFresh(c: ChainState, hostTime: u32): bool {
+  return <u64>c.tip().time + <u64>SIGNER.policy.cfg.heartbeatMaxAgeSecs >= <u64>hostTime;
+}
+
+/**
+ * The view a node's signing request carries: the tip it believes in. Refused
+ * (policy-heartbeat-fresh) when the signer follows no chain, its own tip is
+ * stale against the latest host time, or the node's tip is not in the
+ * signer's window. Used by the signing methods.
+ */
+export function checkNodeView(nodeTip: Uint8Array): CoreError | null {
+  const c = SIGNER.chain;
+  const p = SIGNER.policy;
+  if (c === null) return p.check(Rule.HEARTBEAT_FRESH, false, "the signer follows no chain");
+  let e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c!, c!.lastHostTime), "the signer's tip is older than heartbeat_max_age");
+  if (e !== null) return e;
+  let known = false;
+  for (let i = c!.window.length - 1; i >= 0 && !known; i--) known = eq(c!.window[i].hash, nodeTip);
+  return p.check(Rule.HEARTBEAT_FRESH, known, "the node's tip is not in the signer's chain");
+}
+
 /** Decode the durable "chain" record. */
 export function readChain(r: Reader, network: u8): ChainState | null {
   const n = r.u32();
   if (r.ok() && (n < 1 || n > 100_000)) r.fail("chain window size");
   const c = new ChainState(chainParams(network));
   for (let i: u32 = 0; i < n && r.ok(); i++) c.window.push(Entry.read(r));
+  c.lastHostTime = r.u32();
   return r.ok() ? c : null;
 }
 
@@ -165,5 +220,6 @@ export function handleChain(method: u16, r: Reader, w: Writer): CoreError | null
   if (method == ChainMethod.CHAIN_ADD_HEADERS) return chainAdd(r, w);
   if (method == ChainMethod.CHAIN_TIP) return chainTip(r, w);
   if (method == ChainMethod.CHAIN_RESUME) return chainResume(r, w);
+  if (method == ChainMethod.CHAIN_HEARTBEAT) return chainHeartbeat(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

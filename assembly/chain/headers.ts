@@ -63,14 +63,21 @@ export class Entry {
     public work: U256, // cumulative chain work up to and including this header
     public periodStartTime: u32, // time of the first header of this header's 2016-block period
     public lastRealBits: u32, // testnet: bits of the last header not mined under the 20-minute rule
+    public merkleRoot: Uint8Array = new Uint8Array(32),
   ) {}
+  /** BIP157 filter header of this block, once a filter for it was accepted (null: not yet). */
+  filterHeader: Uint8Array | null = null;
 
   write(w: Writer): void {
     w.bytes(this.hash).u32(this.height).u32(this.time).u32(this.bits).bytes(this.work.toLE()).u32(this.periodStartTime).u32(this.lastRealBits);
+    w.bytes(this.merkleRoot).u8(this.filterHeader !== null ? 1 : 0);
+    if (this.filterHeader !== null) w.bytes(this.filterHeader!);
   }
 
   static read(r: Reader): Entry {
-    return new Entry(r.bytes(32), r.u32(), r.u32(), r.u32(), U256.fromLE(r.bytes(32)), r.u32(), r.u32());
+    const e = new Entry(r.bytes(32), r.u32(), r.u32(), r.u32(), U256.fromLE(r.bytes(32)), r.u32(), r.u32(), r.bytes(32));
+    if (r.u8() == 1) e.filterHeader = r.bytes(32);
+    return e;
   }
 }
 
@@ -129,5 +136,5 @@ export function connect(p: ChainParams, window: Entry[], h: Header, err: ChainEr
   if (h.time <= times[n / 2]) { err.msg = "timestamp not above the median of the last 11"; return null; }
   const periodStart = height % INTERVAL == 0 ? h.time : prev.periodStartTime;
   const lastReal = p.allowMinDifficulty && height % INTERVAL != 0 && h.bits == p.powLimitBits ? prev.lastRealBits : h.bits;
-  return new Entry(hash, height, h.time, h.bits, prev.work.add(workOf(target)), periodStart, lastReal);
+  return new Entry(hash, height, h.time, h.bits, prev.work.add(workOf(target)), periodStart, lastReal, h.merkleRoot);
 }

@@ -3,7 +3,7 @@
 import { Reader, Writer } from "../protocol/codec.js";
 import { Network, NetworkName, Signer } from "../signer.js";
 
-export const ChainMethod = { CHAIN_INIT: 0x0300, CHAIN_ADD_HEADERS: 0x0301, CHAIN_TIP: 0x0302, CHAIN_RESUME: 0x0303 } as const;
+export const ChainMethod = { CHAIN_INIT: 0x0300, CHAIN_ADD_HEADERS: 0x0301, CHAIN_TIP: 0x0302, CHAIN_RESUME: 0x0303, CHAIN_HEARTBEAT: 0x0304 } as const;
 export const ChainTool = { NEXT_BITS: 0x8400, WORK: 0x8401 } as const;
 
 export interface Tip { height: number; hash: Uint8Array; work: bigint; paused: boolean }
@@ -52,4 +52,19 @@ export function nextBits(s: Signer, network: NetworkName, height: number, time: 
 
 export function workOfBits(s: Signer, bits: number): bigint {
   return le32(s.request(ChainTool.WORK, new Writer().u32(bits).finish()));
+}
+
+export interface Heartbeat { message: Uint8Array; signature: Uint8Array; height: number; tipHash: Uint8Array; tipTime: number; hostTime: number; fresh: boolean }
+
+/** The signer's signed statement of the tip it validated, at the host's claimed time. */
+export function chainHeartbeat(s: Signer, hostTime: number): Heartbeat {
+  const body = s.request(ChainMethod.CHAIN_HEARTBEAT, new Writer().u32(hostTime).finish());
+  const message = body.subarray(0, body.length - 64), signature = body.subarray(body.length - 64);
+  const r = new Reader(message);
+  const tag = new TextDecoder().decode(r.bytes(15));
+  if (tag !== "vigil-heartbeat") throw new Error("not a heartbeat");
+  r.u8();
+  const height = r.u32(), tipHash = r.bytes(32), tipTime = r.u32(), ht = r.u32(), fresh = r.u8() === 1;
+  r.finish();
+  return { message, signature, height, tipHash, tipTime, hostTime: ht, fresh };
 }

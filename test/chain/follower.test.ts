@@ -6,7 +6,7 @@ import { Signer, Code, SignerError } from "../../host/signer.js";
 import { InProcessTransport } from "../../host/transport.js";
 import { Core } from "../../host/core/core.js";
 import { MemoryStore } from "../../host/state/store.js";
-import { chainAddHeaders, chainInit, chainResume, chainTip, type Tip } from "../../host/chain/client.js";
+import { chainAddHeaders, chainHeartbeat, chainInit, chainResume, chainTip, type Tip } from "../../host/chain/client.js";
 import { REGTEST_GENESIS, headerHash, mine, regtestChain, serializeHeader } from "../../host/chain/headers.js";
 import { expectRefused } from "../policy/attack.js";
 import { hex } from "../helpers.js";
@@ -164,5 +164,32 @@ describe("chain follower: reorgs (policy-chain-reorg-depth)", () => {
     const { s, hashes } = withChain(2);
     expectRefused(s, "policy-chain-reorg-depth", () => chainAddHeaders(s, hashes[26], branch(hashes, 27, 5)));
     expect(chainAddHeaders(s, hashes[27], branch(hashes, 28, 4)).reorgDepth).toBe(2);
+  });
+});
+
+describe("heartbeat (policy-heartbeat-fresh)", () => {
+  it("is signed by the node key over the validated tip and the host's time", async () => {
+    const { schnorr } = await import("@noble/curves/secp256k1.js");
+    const { sha256 } = await import("@noble/hashes/sha2.js");
+    const { s, hashes } = withChain();
+    const hb = chainHeartbeat(s, REGTEST_GENESIS.time + 30 * 600 + 60);
+    expect(hb.height).toBe(30);
+    expect(hex(hb.tipHash)).toBe(hex(hashes[29]));
+    expect(hb.fresh).toBe(true);
+    const tag = sha256(new TextEncoder().encode("vigil/heartbeat"));
+    const digest = sha256(new Uint8Array([...tag, ...tag, ...hb.message]));
+    expect(schnorr.verify(hb.signature, digest, s.nodeId().subarray(1))).toBe(true);
+  });
+
+  it("says stale when the tip is older than heartbeat_max_age", () => {
+    const { s } = withChain();
+    expect(chainHeartbeat(s, REGTEST_GENESIS.time + 30 * 600 + 3601).fresh).toBe(false);
+  });
+
+  it("a replayed older host time is refused", () => {
+    const { s } = withChain();
+    chainHeartbeat(s, REGTEST_GENESIS.time + 30 * 600 + 100);
+    chainHeartbeat(s, REGTEST_GENESIS.time + 30 * 600 + 100); // the same time again is fine
+    expectRefused(s, "policy-heartbeat-fresh", () => chainHeartbeat(s, REGTEST_GENESIS.time + 30 * 600 + 99));
   });
 });
