@@ -16,13 +16,14 @@ export const POLICY_FIELDS: Record<string, [number, Kind]> = {
   allowPush: [35, "bool"], routing: [37, "bool"], merchant: [39, "bool"],
   velocityWindowSecs: [41, "u32"], velocitySendMaxMsat: [43, "u64"], velocityFundingMaxSat: [45, "u64"],
   approvalAboveMsat: [47, "u64"], allowlistOnly: [49, "bool"], minFundingDepth: [51, "u32"],
-  heartbeatMaxAgeSecs: [53, "u32"], invoiceFeeBudgetPpm: [57, "u32"],
+  heartbeatMaxAgeSecs: [53, "u32"], invoiceFeeBudgetPpm: [57, "u32"], oracleQuorum: [59, "u32"],
 };
+const ORACLES_TYPE = 61; // oracles: x-only keys as hex
 const FILTER_TYPE = 55;
 export const PRESETS = { personal: 0, merchant: 1, "routing-hub": 2 } as const;
 
 export type PolicyValue = number | bigint | boolean;
-export interface PolicyInput { preset?: keyof typeof PRESETS; filters?: string[]; [field: string]: PolicyValue | string | string[] | undefined }
+export interface PolicyInput { preset?: keyof typeof PRESETS; filters?: string[]; oracles?: string[]; [field: string]: PolicyValue | string | string[] | undefined }
 
 /** Encode named fields (any subset) over a preset; unknown names are an error naming the key. */
 export function encodePolicy(p: PolicyInput): Uint8Array {
@@ -37,6 +38,10 @@ export function encodePolicy(p: PolicyInput): Uint8Array {
       const w = new Writer();
       for (const f of v as string[]) w.bytes16(new TextEncoder().encode(f));
       entries.push([FILTER_TYPE, w.finish()]);
+    } else if (k === "oracles") {
+      const keys = (v as string[]).map((h) => Buffer.from(h, "hex"));
+      if (keys.some((b, i) => b.length !== 32 || b.toString("hex") !== (v as string[])[i].toLowerCase())) throw new TypeError("policy.oracles: 32-byte x-only keys in hex");
+      entries.push([ORACLES_TYPE, Uint8Array.from(Buffer.concat(keys))]);
     } else {
       const spec = POLICY_FIELDS[k];
       if (!spec) throw new TypeError(`policy.${k}: unknown field`);
@@ -64,6 +69,7 @@ export function decodePolicy(b: Uint8Array): Record<string, PolicyValue | string
     const v = new Reader(r.varbytes());
     if (t === 1) { const p = v.u8(); out.preset = Object.entries(PRESETS).find(([, id]) => id === p)?.[0] ?? "?"; continue; }
     if (t === FILTER_TYPE) { const f: string[] = []; while (v.remaining()) f.push(new TextDecoder().decode(v.bytes16())); out.filters = f; continue; }
+    if (t === ORACLES_TYPE) { const o: string[] = []; while (v.remaining()) o.push(Buffer.from(v.bytes(32)).toString("hex")); out.oracles = o; continue; }
     const spec = byType.get(t);
     if (!spec) continue;
     const [k, kind] = spec;

@@ -42,6 +42,8 @@ namespace T {
   export const HEARTBEAT_MAX_AGE_SECS: u64 = 53;
   export const FILTER: u64 = 55; // repeated in one value: u16-prefixed patterns
   export const INVOICE_FEE_BUDGET_PPM: u64 = 57;
+  export const ORACLE_QUORUM: u64 = 59;
+  export const ORACLE_KEYS: u64 = 61; // concatenated 32-byte x-only keys
 }
 
 export class PolicyConfig {
@@ -94,6 +96,9 @@ export class PolicyConfig {
   invoiceFeeBudgetPpm: u32 = 50_000;
   // warn-only filters: exact ids, or prefixes ending in '*'
   filters: string[] = [];
+  // policy-chain-oracle-proof: k of these BIP340 keys may attest block filter headers (0 = no oracles)
+  oracleQuorum: u32 = 0;
+  oracleKeys: Uint8Array[] = [];
 
   static preset(p: u8): PolicyConfig {
     const c = new PolicyConfig();
@@ -150,6 +155,10 @@ export class PolicyConfig {
     for (let i = 0; i < this.filters.length; i++) f.bytes16(Uint8Array.wrap(String.UTF8.encode(this.filters[i])));
     w.tlv(T.FILTER, f.finish());
     w.tlv(T.INVOICE_FEE_BUDGET_PPM, new Writer(4).u32(this.invoiceFeeBudgetPpm).finish());
+    w.tlv(T.ORACLE_QUORUM, new Writer(4).u32(this.oracleQuorum).finish());
+    const k = new Writer(32 * this.oracleKeys.length);
+    for (let i = 0; i < this.oracleKeys.length; i++) k.bytes(this.oracleKeys[i]);
+    w.tlv(T.ORACLE_KEYS, k.finish());
   }
 }
 
@@ -196,6 +205,13 @@ export function decodePolicy(r: Reader): PolicyConfig | null {
     else if (t == T.MIN_FUNDING_DEPTH) c.minFundingDepth = v.u32();
     else if (t == T.HEARTBEAT_MAX_AGE_SECS) c.heartbeatMaxAgeSecs = v.u32();
     else if (t == T.INVOICE_FEE_BUDGET_PPM) c.invoiceFeeBudgetPpm = v.u32();
+    else if (t == T.ORACLE_QUORUM) c.oracleQuorum = v.u32();
+    else if (t == T.ORACLE_KEYS) {
+      if (v.remaining() % 32 != 0 || v.remaining() > 32 * 16) { r.fail("oracle keys: up to 16 x-only keys of 32 bytes"); return null; }
+      const keys = new Array<Uint8Array>();
+      while (v.remaining() > 0) keys.push(v.bytes(32));
+      c.oracleKeys = keys;
+    }
     else if (t == T.FILTER) {
       while (v.ok() && v.remaining() > 0) {
         const pat = String.UTF8.decode(v.bytes16(128).buffer);
@@ -212,5 +228,6 @@ export function decodePolicy(r: Reader): PolicyConfig | null {
   if (c.commitmentFeerateMin > c.commitmentFeerateMax || c.onchainFeerateMin > c.onchainFeerateMax) { r.fail("feerate min above max"); return null; }
   if (c.htlcCountMax > 483) { r.fail("htlc_count_max above 483 (BOLT 2)"); return null; }
   if (c.velocityWindowSecs == 0) { r.fail("velocity window must be > 0"); return null; }
+  if (c.oracleQuorum > <u32>c.oracleKeys.length) { r.fail("oracle quorum above the number of oracle keys"); return null; }
   return c;
 }
