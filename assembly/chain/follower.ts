@@ -13,6 +13,8 @@ import { SIGNER } from "../signer/state";
 import { ChainError, ChainParams, Entry, HEADER_SIZE, chainParams, connect, parseHeader } from "./headers";
 import { U256 } from "./u256";
 import { schnorrSign, taggedHash } from "../crypto";
+import { BlockScan, Watch } from "./watch";
+import { ProofMethod, handleProof } from "./proofs";
 
 export namespace ChainMethod {
   export const CHAIN_INIT: u16 = 0x0300;
@@ -29,7 +31,22 @@ export class ChainState {
   window: Entry[] = [];
   paused: bool = false; // volatile alarm (see file comment)
   lastHostTime: u32 = 0; // latest time a heartbeat request claimed (monotone)
+  watches: Watch[] = [];
+  scan: BlockScan | null = null; // volatile: a block being streamed
   constructor(public params: ChainParams) {}
+
+  /** The window entry with this hash, or null. */
+  find(hash: Uint8Array): Entry | null {
+    for (let i = this.window.length - 1; i >= 0; i--) if (eq(this.window[i].hash, hash)) return this.window[i];
+    return null;
+  }
+
+  /** The entry at `height`, or null outside the window. */
+  at(height: u32): Entry | null {
+    const first = this.window[0].height;
+    if (height < first || height > this.tip().height) return null;
+    return this.window[<i32>(height - first)];
+  }
   tip(): Entry { return this.window[this.window.length - 1]; }
 
   /** Keep enough entries for the reorg depth and the median-time rule. */
@@ -42,6 +59,8 @@ export class ChainState {
     w.u32(this.window.length);
     for (let i = 0; i < this.window.length; i++) this.window[i].write(w);
     w.u32(this.lastHostTime);
+    w.u32(this.watches.length);
+    for (let i = 0; i < this.watches.length; i++) this.watches[i].write(w);
   }
 }
 
@@ -59,7 +78,8 @@ function writeTip(c: ChainState, w: Writer): void {
 /**
  * chain_init: u32 height | header[80] | chainwork[32, LE] | u32 period_start_time |
  * u32 last_real_bits | u8 n | n × u32 times of the preceding headers (newest
- * first, up to 10) → tip. An operator-trusted checkpoint; only once.
+ * first, up to 10) [| filter_header[32] of the checkpoint block (BIP157)] → tip.
+ * An operator-trusted checkpoint; only once.
  */
 function chainInit(r: Reader, w: Writer): CoreError | null {
   const height = r.u32();
@@ -71,6 +91,7 @@ function chainInit(r: Reader, w: Writer): CoreError | null {
   if (r.ok() && n > MTP_SPAN - 1) r.fail("at most 10 preceding times");
   const times: u32[] = [];
   for (let i = 0; i < n && r.ok(); i++) times.push(r.u32());
+  const fh: Uint8Array | null = r.ok() && r.remaining() == 32 ? r.bytes(32) : null;
   if (hdr === null || !r.finish()) return malformed(r.err!);
   if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
   if (SIGNER.chain !== null) return invalidState("chain already initialised");
@@ -79,7 +100,9 @@ function chainInit(r: Reader, w: Writer): CoreError | null {
   for (let i = times.length - 1; i >= 0; i--) {
     c.window.push(new Entry(new Uint8Array(32), height - 1 - <u32>i, times[i], hdr!.bits, U256.zero(), periodStart, lastReal));
   }
-  c.window.push(new Entry(hdr!.hash(), height, hdr!.time, hdr!.bits, U256.fromLE(work), periodStart, lastReal));
+  const cp = new Entry(hdr!.hash(), height, hdr!.time, hdr!.bits, U256.fromLE(work), periodStart, lastReal, hdr!.merkleRoot);
+  cp.filterHeader = fh;
+  c.window.push(cp);
   SIGNER.chain = c;
   SIGNER.touch("chain");
   writeTip(c, w);
@@ -132,6 +155,9 @@ function chainAdd(r: Reader, w: Writer): CoreError | null {
     } else depth = 0;
     c.window = branch;
     c.trim(SIGNER.policy.cfg.reorgDepth);
+    // What the replaced blocks proved about watched outputs no longer holds.
+    for (let i = 0; i < c.watches.length; i++) c.watches[i].rewind(branch[at].height);
+    c.scan = null;
     SIGNER.touch("chain");
   }
   writeTip(c, w);
@@ -212,6 +238,9 @@ export function readChain(r: Reader, network: u8): ChainState | null {
   const c = new ChainState(chainParams(network));
   for (let i: u32 = 0; i < n && r.ok(); i++) c.window.push(Entry.read(r));
   c.lastHostTime = r.u32();
+  const nw = r.u32();
+  if (r.ok() && nw > 100_000) r.fail("watch count");
+  for (let i: u32 = 0; i < nw && r.ok(); i++) c.watches.push(Watch.read(r));
   return r.ok() ? c : null;
 }
 
@@ -221,5 +250,6 @@ export function handleChain(method: u16, r: Reader, w: Writer): CoreError | null
   if (method == ChainMethod.CHAIN_TIP) return chainTip(r, w);
   if (method == ChainMethod.CHAIN_RESUME) return chainResume(r, w);
   if (method == ChainMethod.CHAIN_HEARTBEAT) return chainHeartbeat(r, w);
+  if (method >= ProofMethod.CHAIN_WATCH && method <= ProofMethod.CHAIN_PROVE_TX) return handleProof(method, r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

@@ -4,7 +4,7 @@ import { Reader, Writer } from "../protocol/codec.js";
 import { Network, NetworkName, Signer } from "../signer.js";
 
 export const ChainMethod = { CHAIN_INIT: 0x0300, CHAIN_ADD_HEADERS: 0x0301, CHAIN_TIP: 0x0302, CHAIN_RESUME: 0x0303, CHAIN_HEARTBEAT: 0x0304 } as const;
-export const ChainTool = { NEXT_BITS: 0x8400, WORK: 0x8401 } as const;
+export const ChainTool = { NEXT_BITS: 0x8400, WORK: 0x8401, BIP158_BASIC_FILTER: 0x8402, BIP158_MATCH: 0x8403 } as const;
 
 export interface Tip { height: number; hash: Uint8Array; work: bigint; paused: boolean }
 
@@ -16,6 +16,7 @@ export interface Checkpoint {
   periodStartTime: number; // time of the first header of its 2016-block period
   lastRealBits: number; // testnet: bits of the last header not mined under the 20-minute rule
   precedingTimes: number[]; // times of up to 10 preceding headers, newest first
+  filterHeader?: Uint8Array; // BIP157 filter header of the checkpoint block (internal order)
 }
 
 const le32 = (b: Uint8Array) => { let v = 0n; for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(b[i]); return v; };
@@ -28,6 +29,7 @@ function readTip(r: Reader): Tip {
 export function chainInit(s: Signer, c: Checkpoint): Tip {
   const w = new Writer().u32(c.height).bytes(c.header).bytes(toLe32(c.chainwork)).u32(c.periodStartTime).u32(c.lastRealBits).u8(c.precedingTimes.length);
   for (const t of c.precedingTimes) w.u32(t);
+  if (c.filterHeader) w.bytes(c.filterHeader);
   const r = new Reader(s.request(ChainMethod.CHAIN_INIT, w.finish()));
   const tip = readTip(r); r.finish(); return tip;
 }
@@ -67,4 +69,77 @@ export function chainHeartbeat(s: Signer, hostTime: number): Heartbeat {
   const height = r.u32(), tipHash = r.bytes(32), tipTime = r.u32(), ht = r.u32(), fresh = r.u8() === 1;
   r.finish();
   return { message, signature, height, tipHash, tipTime, hostTime: ht, fresh };
+}
+
+export const ProofMethod = {
+  CHAIN_WATCH: 0x0305, CHAIN_WATCH_STATUS: 0x0306, CHAIN_ADD_FILTER: 0x0307,
+  CHAIN_BLOCK_BEGIN: 0x0308, CHAIN_BLOCK_TXS: 0x0309, CHAIN_BLOCK_END: 0x030a, CHAIN_PROVE_TX: 0x030b,
+} as const;
+
+/** What the signer has proven about a watched output. */
+export interface WatchStatus { watched: boolean; confHeight: number; depth: number; spentHeight: number; spendTxid: Uint8Array; scannedHeight: number; unspentAtTip: boolean }
+
+function readStatus(b: Uint8Array): WatchStatus {
+  const r = new Reader(b);
+  const st = { watched: r.u8() === 1, confHeight: r.u32(), depth: r.u32(), spentHeight: r.u32(), spendTxid: r.bytes(32), scannedHeight: r.u32(), unspentAtTip: r.u8() === 1 };
+  r.finish();
+  return st;
+}
+
+/** txid in internal byte order. */
+export function chainWatch(s: Signer, txid: Uint8Array, vout: number, script: Uint8Array): WatchStatus {
+  return readStatus(s.request(ProofMethod.CHAIN_WATCH, new Writer().bytes(txid).u32(vout).varbytes(script).finish()));
+}
+
+export function chainWatchStatus(s: Signer, txid: Uint8Array, vout: number): WatchStatus {
+  return readStatus(s.request(ProofMethod.CHAIN_WATCH_STATUS, new Writer().bytes(txid).u32(vout).finish()));
+}
+
+/** A merkle branch proving `tx` at `index` in the block `blockHash`. */
+export function chainProveTx(s: Signer, blockHash: Uint8Array, index: number, branch: Uint8Array[], tx: Uint8Array): WatchStatus {
+  const w = new Writer().bytes(blockHash).u32(index).u8(branch.length);
+  for (const h of branch) w.bytes(h);
+  return readStatus(s.request(ProofMethod.CHAIN_PROVE_TX, w.varbytes(tx).finish()));
+}
+
+/** Streams a whole block's transactions, `batch` per request. Returns the number of watches it changed. */
+export function chainStreamBlock(s: Signer, blockHash: Uint8Array, txs: Uint8Array[], batch = 64): { height: number; changed: number } {
+  s.request(ProofMethod.CHAIN_BLOCK_BEGIN, new Writer().bytes(blockHash).u32(txs.length).finish());
+  for (let i = 0; i < txs.length; i += batch) {
+    const part = txs.slice(i, i + batch);
+    const w = new Writer().u16(part.length);
+    for (const t of part) w.varbytes(t);
+    s.request(ProofMethod.CHAIN_BLOCK_TXS, w.finish());
+  }
+  const r = new Reader(s.request(ProofMethod.CHAIN_BLOCK_END));
+  const out = { height: r.u32(), changed: r.u16() };
+  r.finish();
+  return out;
+}
+
+/** A BIP158 basic filter for a block, with oracle attestations (oracle index, BIP340 signature). */
+export function chainAddFilter(s: Signer, blockHash: Uint8Array, filter: Uint8Array, sigs: Array<[number, Uint8Array]> = []): { height: number; cleared: number; needBlock: number } {
+  const w = new Writer().bytes(blockHash).varbytes(filter).u8(sigs.length);
+  for (const [i, sig] of sigs) w.u8(i).bytes(sig);
+  const r = new Reader(s.request(ProofMethod.CHAIN_ADD_FILTER, w.finish()));
+  const out = { height: r.u32(), cleared: r.u16(), needBlock: r.u16() };
+  r.finish();
+  return out;
+}
+
+/** The core's BIP158 basic filter of a block (given the scripts its inputs spend) and its filter header. */
+export function basicFilter(s: Signer, block: Uint8Array, spentScripts: Uint8Array[], prevHeader: Uint8Array): { filter: Uint8Array; header: Uint8Array } {
+  const w = new Writer().varbytes(block).u16(spentScripts.length);
+  for (const sc of spentScripts) w.varbytes(sc);
+  const r = new Reader(s.request(ChainTool.BIP158_BASIC_FILTER, w.bytes(prevHeader).finish()));
+  const out = { filter: r.varbytes(), header: r.bytes(32) };
+  r.finish();
+  return out;
+}
+
+/** Does the filter of block `blockHash` (internal order) match any item? */
+export function filterMatches(s: Signer, blockHash: Uint8Array, filter: Uint8Array, items: Uint8Array[]): boolean {
+  const w = new Writer().bytes(blockHash).varbytes(filter).u16(items.length);
+  for (const i of items) w.varbytes(i);
+  return s.request(ChainTool.BIP158_MATCH, w.finish())[0] === 1;
 }
