@@ -2,8 +2,68 @@
 // serialization and PSBT (BIP174) on caller data.
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
-import { Code, CoreError } from "../protocol/errors";
+import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
+import { DecodeError, bech32Decode, BECH32 } from "../bitcoin/bech32";
+import { base58CheckDecode, base58CheckEncode } from "../bitcoin/base58";
+import { addressToScript, scriptToAddress } from "../bitcoin/address";
+
+export namespace WalletTool {
+  /** u8 network | varbytes address → varbytes script_pubkey. */
+  export const ADDRESS_TO_SCRIPT: u16 = 0x8500;
+  /** u8 network | varbytes script_pubkey → varbytes address. */
+  export const SCRIPT_TO_ADDRESS: u16 = 0x8501;
+  /** varbytes string → varbytes hrp | u8 encoding (0 bech32, 1 bech32m) | varbytes 5-bit data. */
+  export const BECH32_DECODE: u16 = 0x8502;
+  /** varbytes string → varbytes payload. */
+  export const BASE58CHECK_DECODE: u16 = 0x8503;
+  /** varbytes payload → varbytes string. */
+  export const BASE58CHECK_ENCODE: u16 = 0x8504;
+}
 
 export function handleWalletTool(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == WalletTool.ADDRESS_TO_SCRIPT) {
+    const net = r.u8(), a = r.varbytes(200);
+    if (!r.finish()) return malformed(r.err!);
+    if (net > 3) return invalidArgument("network");
+    const err = new DecodeError();
+    const s = addressToScript(net, a, err);
+    if (s === null) return invalidArgument("address: " + err.msg);
+    w.varbytes(s!);
+    return null;
+  }
+  if (method == WalletTool.SCRIPT_TO_ADDRESS) {
+    const net = r.u8(), s = r.varbytes(10_000);
+    if (!r.finish()) return malformed(r.err!);
+    if (net > 3) return invalidArgument("network");
+    const a = scriptToAddress(net, s);
+    if (a === null) return invalidArgument("no address for this script");
+    w.varbytes(a!);
+    return null;
+  }
+  if (method == WalletTool.BECH32_DECODE) {
+    const s = r.varbytes(1000);
+    if (!r.finish()) return malformed(r.err!);
+    const err = new DecodeError();
+    const d = bech32Decode(s, err);
+    if (d === null) return invalidArgument("bech32: " + err.msg);
+    const data = new Uint8Array(d!.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = d!.data[i];
+    w.varbytes(d!.hrp).u8(d!.encoding == BECH32 ? 0 : 1).varbytes(data);
+    return null;
+  }
+  if (method == WalletTool.BASE58CHECK_DECODE) {
+    const s = r.varbytes(1000);
+    if (!r.finish()) return malformed(r.err!);
+    const p = base58CheckDecode(s);
+    if (p === null) return invalidArgument("base58check");
+    w.varbytes(p!);
+    return null;
+  }
+  if (method == WalletTool.BASE58CHECK_ENCODE) {
+    const p = r.varbytes(1000);
+    if (!r.finish()) return malformed(r.err!);
+    w.varbytes(base58CheckEncode(p));
+    return null;
+  }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

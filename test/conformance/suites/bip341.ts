@@ -1,10 +1,11 @@
 // BIP341 wallet test vectors (bip-0341/wallet-test-vectors.json): every
 // scriptPubKey case (leaf hashes, merkle root, tweak, output key, script,
-// address once bech32m lands) and every key-path spending input (sighash and
+// BIP350 address) and every key-path spending input (sighash and
 // the signature in the witness).
 import { readFileSync } from "node:fs";
 import { sighashTaproot, tapBranchHash, tapLeafHash, taprootOutput, taprootSignKeyPath } from "../../../host/tools/bitcoin.js";
 import { Signer } from "../../../host/signer.js";
+import { scriptToAddress } from "../../../host/tools/wallet.js";
 import { Suite, expect, expectBytes } from "../suite.js";
 
 const v = JSON.parse(readFileSync(new URL("../../vectors/bip341-wallet-test-vectors.json", import.meta.url), "utf8"));
@@ -33,6 +34,7 @@ const suite: Suite = {
         expectBytes(o.tweak, c.intermediary.tweak, "tweak");
         expectBytes(o.outputKey.subarray(1), c.intermediary.tweakedPubkey, "tweaked key");
         expectBytes(o.script, c.expected.scriptPubKey, "scriptPubKey");
+        expect(scriptToAddress(s, "bitcoin", o.script) === c.expected.bip350Address, "bip350 address");
       },
     })),
     ...v.keyPathSpending.flatMap((k: any) => {
