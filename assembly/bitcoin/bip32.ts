@@ -1,6 +1,10 @@
 // BIP32 hierarchical deterministic keys: master generation and child derivation.
 // https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki
-import { hmacSha512, pubkeyCreate, pubkeyTweakAdd, seckeyTweakAdd, hash160 } from "../crypto";
+import { hmacSha512, pubkeyCreate, pubkeyParse, pubkeyTweakAdd, seckeyTweakAdd, hash160 } from "../crypto";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { base58CheckDecode, base58CheckEncode } from "./base58";
+import { DecodeError } from "./bech32";
 
 export const HARDENED: u32 = 0x80000000;
 
@@ -78,4 +82,62 @@ export function masterFromSeed(seed: Uint8Array): ExtendedKey | null {
   const pub = pubkeyCreate(IL);
   if (pub === null) return null;
   return new ExtendedKey(0, 0, 0, I.slice(32, 64), IL, pub);
+}
+
+// Serialization format (BIP32 "Serialization format"): version | depth |
+// parent fingerprint | child number | chain code | key data, base58check.
+export const XPUB: u32 = 0x0488b21e;
+export const XPRV: u32 = 0x0488ade4;
+export const TPUB: u32 = 0x043587cf;
+export const TPRV: u32 = 0x04358394;
+
+export function serializeKey(k: ExtendedKey, testnet: bool): Uint8Array {
+  const w = new Writer(78);
+  const priv = k.secret !== null;
+  w.u32(priv ? (testnet ? TPRV : XPRV) : (testnet ? TPUB : XPUB));
+  w.u8(k.depth).u32(k.parentFingerprint).u32(k.childNumber).bytes(k.chainCode);
+  if (priv) w.u8(0).bytes(k.secret!);
+  else w.bytes(k.pubkey);
+  return base58CheckEncode(w.finish());
+}
+
+/** A parsed extended key and whether its version was a testnet one. */
+export class ParsedKey {
+  constructor(public key: ExtendedKey, public testnet: bool) {}
+}
+
+/** Parse xprv/xpub/tprv/tpub with every check of BIP32 test vector 5; null with `err` set. */
+export function parseKey(s: Uint8Array, err: DecodeError): ParsedKey | null {
+  const b = base58CheckDecode(s);
+  if (b === null) { err.msg = "invalid base58check"; return null; }
+  if (b!.length != 78) { err.msg = "not 78 bytes"; return null; }
+  const r = new Reader(b!);
+  const version = r.u32(), depth = r.u8(), fp = r.u32(), child = r.u32(), chain = r.bytes(32), data = r.bytes(33);
+  const priv = version == XPRV || version == TPRV;
+  if (!priv && version != XPUB && version != TPUB) { err.msg = "unknown extended key version"; return null; }
+  if (depth == 0 && fp != 0) { err.msg = "zero depth with non-zero parent fingerprint"; return null; }
+  if (depth == 0 && child != 0) { err.msg = "zero depth with non-zero index"; return null; }
+  let key: ExtendedKey;
+  if (priv) {
+    if (data[0] != 0) { err.msg = "invalid private key prefix"; return null; }
+    const sec = data.slice(1);
+    const pub = pubkeyCreate(sec);
+    if (pub === null) { err.msg = "private key not in 1..n-1"; return null; }
+    key = new ExtendedKey(depth, fp, child, chain, sec, pub!);
+  } else {
+    if (data[0] != 2 && data[0] != 3) { err.msg = "invalid public key prefix"; return null; }
+    const pub = pubkeyParse(data);
+    if (pub === null) { err.msg = "invalid public key"; return null; }
+    key = new ExtendedKey(depth, fp, child, chain, null, pub!);
+  }
+  return new ParsedKey(key, version == TPUB || version == TPRV);
+}
+
+/** BIP84 (P2WPKH) and BIP86 (P2TR) account paths: purpose' / coin' / account'. */
+export function accountPath(purpose: u32, network: u8, account: u32): u32[] {
+  const p = new Array<u32>(3);
+  p[0] = purpose | HARDENED;
+  p[1] = (network == 0 ? 0 : 1) | HARDENED;
+  p[2] = account | HARDENED;
+  return p;
 }

@@ -6,6 +6,7 @@ import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors"
 import { DecodeError, bech32Decode, BECH32 } from "../bitcoin/bech32";
 import { base58CheckDecode, base58CheckEncode } from "../bitcoin/base58";
 import { addressToScript, scriptToAddress } from "../bitcoin/address";
+import { masterFromSeed, parseKey, serializeKey } from "../bitcoin/bip32";
 
 export namespace WalletTool {
   /** u8 network | varbytes address → varbytes script_pubkey. */
@@ -18,6 +19,19 @@ export namespace WalletTool {
   export const BASE58CHECK_DECODE: u16 = 0x8503;
   /** varbytes payload → varbytes string. */
   export const BASE58CHECK_ENCODE: u16 = 0x8504;
+  /** varbytes seed | u8 testnet | u8 n | n × u32 child → varbytes xprv | varbytes xpub. */
+  export const BIP32_DERIVE: u16 = 0x8510;
+  /** varbytes extended key → u8 private | u8 testnet | u8 depth | u32 parent_fp | u32 child | chain[32] | pubkey[33] | u32 fingerprint. */
+  export const BIP32_PARSE: u16 = 0x8511;
+  /** varbytes extended key | u8 n | n × u32 child → varbytes extended key (public derivation from an xpub). */
+  export const BIP32_DERIVE_KEY: u16 = 0x8512;
+}
+
+function path(r: Reader): u32[] {
+  const n = <i32>r.u8();
+  const p = new Array<u32>();
+  for (let i = 0; i < n && r.ok(); i++) p.push(r.u32());
+  return p;
 }
 
 export function handleWalletTool(method: u16, r: Reader, w: Writer): CoreError | null {
@@ -63,6 +77,34 @@ export function handleWalletTool(method: u16, r: Reader, w: Writer): CoreError |
     const p = r.varbytes(1000);
     if (!r.finish()) return malformed(r.err!);
     w.varbytes(base58CheckEncode(p));
+    return null;
+  }
+  if (method == WalletTool.BIP32_DERIVE) {
+    const seed = r.varbytes(64), testnet = r.u8() != 0, p = path(r);
+    if (!r.finish()) return malformed(r.err!);
+    const m = masterFromSeed(seed);
+    if (m === null) return invalidArgument("seed");
+    const k = m!.derivePath(p);
+    if (k === null) return invalidArgument("invalid child on this path");
+    w.varbytes(serializeKey(k!, testnet)).varbytes(serializeKey(k!.neuter(), testnet));
+    return null;
+  }
+  if (method == WalletTool.BIP32_PARSE || method == WalletTool.BIP32_DERIVE_KEY) {
+    const s = r.varbytes(200);
+    const p = method == WalletTool.BIP32_DERIVE_KEY ? path(r) : new Array<u32>();
+    if (!r.finish()) return malformed(r.err!);
+    const err = new DecodeError();
+    const pk = parseKey(s, err);
+    if (pk === null) return invalidArgument("extended key: " + err.msg);
+    const k = pk!.key;
+    if (method == WalletTool.BIP32_PARSE) {
+      w.u8(k.secret !== null ? 1 : 0).u8(pk!.testnet ? 1 : 0).u8(k.depth).u32(k.parentFingerprint).u32(k.childNumber);
+      w.bytes(k.chainCode).bytes(k.pubkey).u32(k.fingerprint());
+      return null;
+    }
+    const d = k.derivePath(p);
+    if (d === null) return invalidArgument("invalid child on this path (or hardened from a public key)");
+    w.varbytes(serializeKey(d!, pk!.testnet));
     return null;
   }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");

@@ -25,3 +25,27 @@ export function base58CheckDecode(s: Signer, str: string): Uint8Array {
 export function base58CheckEncode(s: Signer, payload: Uint8Array): string {
   return new TextDecoder().decode(new Reader(s.request(WalletTool.BASE58CHECK_ENCODE, new Writer().varbytes(payload).finish())).varbytes());
 }
+
+export const Bip32Tool = { DERIVE: 0x8510, PARSE: 0x8511, DERIVE_KEY: 0x8512 } as const;
+const pathW = (w: Writer, path: number[]) => { w.u8(path.length); for (const i of path) w.u32(i >>> 0); return w; };
+
+/** xprv and xpub at `path` from a seed. */
+export function bip32Derive(s: Signer, seed: Uint8Array, path: number[], testnet = false): { xprv: string; xpub: string } {
+  const r = new Reader(s.request(Bip32Tool.DERIVE, pathW(new Writer().varbytes(seed).u8(testnet ? 1 : 0), path).finish()));
+  const d = new TextDecoder();
+  return { xprv: d.decode(r.varbytes()), xpub: d.decode(r.varbytes()) };
+}
+
+export interface ParsedExtendedKey { private: boolean; testnet: boolean; depth: number; parentFingerprint: number; childNumber: number; chainCode: Uint8Array; pubkey: Uint8Array; fingerprint: number }
+
+export function bip32Parse(s: Signer, key: string): ParsedExtendedKey {
+  const r = new Reader(s.request(Bip32Tool.PARSE, new Writer().varbytes(enc(key)).finish()));
+  const k = { private: r.u8() === 1, testnet: r.u8() === 1, depth: r.u8(), parentFingerprint: r.u32(), childNumber: r.u32(), chainCode: r.bytes(32), pubkey: r.bytes(33), fingerprint: r.u32() };
+  r.finish();
+  return k;
+}
+
+/** Child of an extended key along `path` (public derivation when the key is an xpub). */
+export function bip32DeriveKey(s: Signer, key: string, path: number[]): string {
+  return new TextDecoder().decode(new Reader(s.request(Bip32Tool.DERIVE_KEY, pathW(new Writer().varbytes(enc(key)), path).finish())).varbytes());
+}
