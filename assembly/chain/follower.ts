@@ -250,6 +250,6 @@ export function handleChain(method: u16, r: Reader, w: Writer): CoreError | null
   if (method == ChainMethod.CHAIN_TIP) return chainTip(r, w);
   if (method == ChainMethod.CHAIN_RESUME) return chainResume(r, w);
   if (method == ChainMethod.CHAIN_HEARTBEAT) return chainHeartbeat(r, w);
-  if (method >= ProofMethod.CHAIN_WATCH && method <= ProofMethod.CHAIN_PROVE_TX) return handleProof(method, r, w);
+  if (method >= ProofMethod.CHAIN_WATCH && method <= ProofMethod.CHAIN_LOCATOR) return handleProof(method, r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

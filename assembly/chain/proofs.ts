@@ -7,6 +7,8 @@
 //   0x0309 chain_block_txs    u16 n | n × varbytes tx
 //   0x030a chain_block_end    → u32 height | u16 changed
 //   0x030b chain_prove_tx     block_hash[32] | u32 index | u8 depth | depth × hash[32] | varbytes tx → status
+//   0x030c chain_watch_list   → u16 n | n × (txid[32] | u32 vout | u32 conf_height | u32 spent_height | u32 scanned_height)
+//   0x030d chain_locator      u16 max → u16 n | n × (u32 height | hash[32]), newest first (the window the signer holds)
 // status = u8 watched | u32 conf_height | u32 depth | u32 spent_height | spend_txid[32] | u32 scanned_height | u8 unspent_at_tip
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
@@ -27,6 +29,8 @@ export namespace ProofMethod {
   export const CHAIN_BLOCK_TXS: u16 = 0x0309;
   export const CHAIN_BLOCK_END: u16 = 0x030a;
   export const CHAIN_PROVE_TX: u16 = 0x030b;
+  export const CHAIN_WATCH_LIST: u16 = 0x030c;
+  export const CHAIN_LOCATOR: u16 = 0x030d;
 }
 
 const MAX_SCRIPT: i32 = 10_000;
@@ -207,5 +211,30 @@ export function handleProof(method: u16, r: Reader, w: Writer): CoreError | null
   if (method == ProofMethod.CHAIN_BLOCK_TXS) return blockTxs(r, w);
   if (method == ProofMethod.CHAIN_BLOCK_END) return blockEnd(r, w);
   if (method == ProofMethod.CHAIN_PROVE_TX) return proveTx(r, w);
+  if (method == ProofMethod.CHAIN_WATCH_LIST || method == ProofMethod.CHAIN_LOCATOR) {
+    const max = method == ProofMethod.CHAIN_LOCATOR ? <i32>r.u16() : 0;
+    if (!r.finish()) return malformed(r.err!);
+    const c = chain();
+    if (c === null) return invalidState("chain_init first");
+    if (method == ProofMethod.CHAIN_WATCH_LIST) {
+      w.u16(<u16>c!.watches.length);
+      for (let i = 0; i < c!.watches.length; i++) {
+        const wt = c!.watches[i];
+        w.bytes(wt.txid).u32(wt.vout).u32(wt.confHeight).u32(wt.spentHeight).u32(wt.scannedHeight);
+      }
+      return null;
+    }
+    // Entries before the checkpoint carry only a time (zero hash): not offered.
+    const out = new Array<Entry>();
+    for (let i = c!.window.length - 1; i >= 0 && out.length < max; i--) {
+      const e = c!.window[i];
+      let zero = true;
+      for (let k = 0; k < 32 && zero; k++) zero = e.hash[k] == 0;
+      if (!zero) out.push(e);
+    }
+    w.u16(<u16>out.length);
+    for (let i = 0; i < out.length; i++) w.u32(out[i].height).bytes(out[i].hash);
+    return null;
+  }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

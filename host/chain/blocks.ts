@@ -78,3 +78,28 @@ export function regtestBlock(prev: Uint8Array, time: number, txs: Uint8Array[]):
   const header = mine({ version: 0x20000000, prev, merkleRoot: merkleRoot(txs.map(txidOf)), time, bits: 0x207fffff });
   return { header, hash: headerHash(header), txs, raw: cat(header, cs(txs.length), ...txs) };
 }
+
+/** Split a serialized block into its header and transactions (byte ranges only; the signer parses them). */
+export function splitBlock(raw: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } {
+  let p = 80;
+  const rd = () => { const f = raw[p++]; if (f < 0xfd) return f; const n = f === 0xfd ? 2 : f === 0xfe ? 4 : 8; let v = 0; for (let i = 0; i < n; i++) v += raw[p + i] * 2 ** (8 * i); p += n; return v; };
+  const skip = () => { const l = rd(); p += l; };
+  const n = rd();
+  const txs: Uint8Array[] = [];
+  for (let t = 0; t < n; t++) {
+    const start = p;
+    p += 4;
+    const segwit = raw[p] === 0 && raw[p + 1] === 1;
+    if (segwit) p += 2;
+    const nin = rd();
+    for (let i = 0; i < nin; i++) { p += 36; skip(); p += 4; }
+    const nout = rd();
+    for (let i = 0; i < nout; i++) { p += 8; skip(); }
+    if (segwit) for (let i = 0; i < nin; i++) { const k = rd(); for (let j = 0; j < k; j++) skip(); }
+    p += 4;
+    if (p > raw.length) throw new Error("truncated block");
+    txs.push(raw.subarray(start, p));
+  }
+  if (p !== raw.length) throw new Error("trailing bytes after the block's transactions");
+  return { header: raw.subarray(0, 80), txs };
+}

@@ -74,6 +74,7 @@ export function chainHeartbeat(s: Signer, hostTime: number): Heartbeat {
 export const ProofMethod = {
   CHAIN_WATCH: 0x0305, CHAIN_WATCH_STATUS: 0x0306, CHAIN_ADD_FILTER: 0x0307,
   CHAIN_BLOCK_BEGIN: 0x0308, CHAIN_BLOCK_TXS: 0x0309, CHAIN_BLOCK_END: 0x030a, CHAIN_PROVE_TX: 0x030b,
+  CHAIN_WATCH_LIST: 0x030c, CHAIN_LOCATOR: 0x030d,
 } as const;
 
 /** What the signer has proven about a watched output. */
@@ -142,4 +143,23 @@ export function filterMatches(s: Signer, blockHash: Uint8Array, filter: Uint8Arr
   const w = new Writer().bytes(blockHash).varbytes(filter).u16(items.length);
   for (const i of items) w.varbytes(i);
   return s.request(ChainTool.BIP158_MATCH, w.finish())[0] === 1;
+}
+
+export interface WatchEntry { txid: Uint8Array; vout: number; confHeight: number; spentHeight: number; scannedHeight: number }
+
+export function chainWatchList(s: Signer): WatchEntry[] {
+  const r = new Reader(s.request(ProofMethod.CHAIN_WATCH_LIST));
+  const n = r.u16(), out: WatchEntry[] = [];
+  for (let i = 0; i < n; i++) out.push({ txid: r.bytes(32), vout: r.u32(), confHeight: r.u32(), spentHeight: r.u32(), scannedHeight: r.u32() });
+  r.finish();
+  return out;
+}
+
+/** The hashes the signer holds, newest first. */
+export function chainLocator(s: Signer, max = 64): Array<{ height: number; hash: Uint8Array }> {
+  const r = new Reader(s.request(ProofMethod.CHAIN_LOCATOR, new Writer().u16(max).finish()));
+  const n = r.u16(), out: Array<{ height: number; hash: Uint8Array }> = [];
+  for (let i = 0; i < n; i++) out.push({ height: r.u32(), hash: r.bytes(32) });
+  r.finish();
+  return out;
 }

@@ -154,7 +154,7 @@ export class Chain {
       });
       const txs = [coinbase, ...included];
       const prev = height === 0 ? new Uint8Array(32) : this.tip.hash;
-      const header = blockHeader(prev, merkleRoot(txs.map((t) => t.txid)), this.time += 600, height);
+      const header = blockHeader(prev, merkleRoot(txs.map((t) => t.txid)), this.time += 600);
       const block: Block = { height, hash: dsha(header), header, txs };
       this.blocks.push(block);
       for (const t of txs) {

@@ -1,6 +1,7 @@
 // Minimal Bitcoin transaction/block encoding for the synthetic demo chain.
 // Txids and block hashes are kept in internal byte order (as serialized, the
 // order LDK uses for Txid / BlockHash bytes); `hex(rev(x))` is the display form.
+import { mine } from "../chain/headers.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 export const dsha = (b: Uint8Array) => sha256(sha256(b));
@@ -86,6 +87,7 @@ export function merkleRoot(txids: Uint8Array[]): Uint8Array {
   return level[0];
 }
 
-export function blockHeader(prev: Uint8Array, merkle: Uint8Array, time: number, nonce: number): Uint8Array {
-  return new W().u32(0x20000000).bytes(prev).bytes(merkle).u32(time).u32(0x207fffff).u32(nonce).finish();
+/** A regtest header with valid proof of work (the signer's chain follower checks it). */
+export function blockHeader(prev: Uint8Array, merkle: Uint8Array, time: number): Uint8Array {
+  return mine({ version: 0x20000000, prev, merkleRoot: merkle, time, bits: 0x207fffff });
 }
