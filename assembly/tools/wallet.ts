@@ -6,7 +6,8 @@ import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors"
 import { DecodeError, bech32Decode, BECH32 } from "../bitcoin/bech32";
 import { base58CheckDecode, base58CheckEncode } from "../bitcoin/base58";
 import { addressToScript, scriptToAddress } from "../bitcoin/address";
-import { masterFromSeed, parseKey, serializeKey } from "../bitcoin/bip32";
+import { ExtendedKey, masterFromSeed, parseKey, serializeKey } from "../bitcoin/bip32";
+import { PsbtError, SignOptions, combinePsbt, parsePsbt, signPsbt } from "../bitcoin/psbt";
 
 export namespace WalletTool {
   /** u8 network | varbytes address → varbytes script_pubkey. */
@@ -25,6 +26,68 @@ export namespace WalletTool {
   export const BIP32_PARSE: u16 = 0x8511;
   /** varbytes extended key | u8 n | n × u32 child → varbytes extended key (public derivation from an xpub). */
   export const BIP32_DERIVE_KEY: u16 = 0x8512;
+  /** varbytes psbt → varbytes psbt (re-serialized) | txid[32] (unsigned tx, internal order) | u16 inputs | u16 outputs. */
+  export const PSBT_PARSE: u16 = 0x8520;
+  /**
+   * u8 root kind (0 seed, 1 extended private key string) | varbytes root | aux[32] (BIP340 aux_rand) |
+   * u8 n | n × (u8 len | len × u32 child): paths allowed, none = any | varbytes psbt
+   * → varbytes signed psbt | u16 signatures added.
+   */
+  export const PSBT_SIGN: u16 = 0x8521;
+  /** varbytes psbt | varbytes psbt → varbytes combined psbt (BIP174 Combiner, keys in lexicographic order). */
+  export const PSBT_COMBINE: u16 = 0x8522;
+}
+
+const MAX_PSBT: i32 = 1 << 20;
+
+function psbtTool(method: u16, r: Reader, w: Writer): CoreError | null {
+  const err = new PsbtError();
+  if (method == WalletTool.PSBT_PARSE) {
+    const b = r.varbytes(MAX_PSBT);
+    if (!r.finish()) return malformed(r.err!);
+    const p = parsePsbt(b, err);
+    if (p === null) return invalidArgument("psbt: " + err.msg);
+    w.varbytes(p!.serialize()).bytes(p!.tx.txid()).u16(<u16>p!.inputs.length).u16(<u16>p!.outputs.length);
+    return null;
+  }
+  if (method == WalletTool.PSBT_COMBINE) {
+    const a = r.varbytes(MAX_PSBT), b = r.varbytes(MAX_PSBT);
+    if (!r.finish()) return malformed(r.err!);
+    const pa = parsePsbt(a, err);
+    if (pa === null) return invalidArgument("psbt: " + err.msg);
+    const pb = parsePsbt(b, err);
+    if (pb === null) return invalidArgument("psbt: " + err.msg);
+    const c = combinePsbt(pa!, pb!, err);
+    if (c === null) return invalidArgument("combine: " + err.msg);
+    w.varbytes(c!.serialize());
+    return null;
+  }
+  if (method == WalletTool.PSBT_SIGN) {
+    const kind = r.u8(), rootBytes = r.varbytes(200);
+    const opt = new SignOptions();
+    opt.aux = r.bytes(32);
+    const n = <i32>r.u8();
+    for (let i = 0; i < n && r.ok(); i++) opt.paths.push(path(r));
+    const b = r.varbytes(MAX_PSBT);
+    if (!r.finish()) return malformed(r.err!);
+    let root: ExtendedKey | null = null;
+    if (kind == 0) root = masterFromSeed(rootBytes);
+    else if (kind == 1) {
+      const de = new DecodeError();
+      const pk = parseKey(rootBytes, de);
+      if (pk === null) return invalidArgument("extended key: " + de.msg);
+      root = pk!.key;
+    } else return invalidArgument("root kind");
+    if (root === null) return invalidArgument("seed");
+    if (root!.secret === null) return invalidArgument("a public key cannot sign");
+    const p = parsePsbt(b, err);
+    if (p === null) return invalidArgument("psbt: " + err.msg);
+    const added = signPsbt(p!, root!, opt, err);
+    if (added < 0) return invalidArgument("sign: " + err.msg);
+    w.varbytes(p!.serialize()).u16(<u16>added);
+    return null;
+  }
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }
 
 function path(r: Reader): u32[] {
@@ -35,6 +98,7 @@ function path(r: Reader): u32[] {
 }
 
 export function handleWalletTool(method: u16, r: Reader, w: Writer): CoreError | null {
+  if ((method & 0xfff0) == 0x8520) return psbtTool(method, r, w);
   if (method == WalletTool.ADDRESS_TO_SCRIPT) {
     const net = r.u8(), a = r.varbytes(200);
     if (!r.finish()) return malformed(r.err!);

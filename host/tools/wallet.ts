@@ -49,3 +49,29 @@ export function bip32Parse(s: Signer, key: string): ParsedExtendedKey {
 export function bip32DeriveKey(s: Signer, key: string, path: number[]): string {
   return new TextDecoder().decode(new Reader(s.request(Bip32Tool.DERIVE_KEY, pathW(new Writer().varbytes(enc(key)), path).finish())).varbytes());
 }
+
+// ---- PSBT (BIP174, BIP371 key path) ----
+
+export const PsbtTool = { PARSE: 0x8520, SIGN: 0x8521, COMBINE: 0x8522 } as const;
+
+/** Parse and re-serialize a PSBT in the core; throws SignerError for an invalid one. */
+export function psbtParse(s: Signer, psbt: Uint8Array): { psbt: Uint8Array; txid: Uint8Array; inputs: number; outputs: number } {
+  const r = new Reader(s.request(PsbtTool.PARSE, new Writer().varbytes(psbt).finish()));
+  return { psbt: r.varbytes(), txid: r.bytes(32), inputs: r.u16(), outputs: r.u16() };
+}
+
+export function psbtCombine(s: Signer, a: Uint8Array, b: Uint8Array): Uint8Array {
+  return new Reader(s.request(PsbtTool.COMBINE, new Writer().varbytes(a).varbytes(b).finish())).varbytes();
+}
+
+export interface PsbtSignOptions { aux?: Uint8Array; paths?: number[][] }
+
+/** Sign the inputs `root` (a BIP32 seed, or an xprv/tprv string) owns; returns the PSBT and the number of signatures added. */
+export function psbtSign(s: Signer, root: Uint8Array | string, psbt: Uint8Array, o: PsbtSignOptions = {}): { psbt: Uint8Array; added: number } {
+  const w = new Writer().u8(typeof root === "string" ? 1 : 0).varbytes(enc(root)).bytes(o.aux ?? new Uint8Array(32));
+  const paths = o.paths ?? [];
+  w.u8(paths.length);
+  for (const p of paths) { w.u8(p.length); for (const c of p) w.u32(c >>> 0); }
+  const r = new Reader(s.request(PsbtTool.SIGN, w.varbytes(psbt).finish()));
+  return { psbt: r.varbytes(), added: r.u16() };
+}
