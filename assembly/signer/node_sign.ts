@@ -2,6 +2,7 @@
 // Noise), BOLT 11 invoices, signed messages, and gossip (BOLT 7).
 import { Reader, readTlvStream } from "../codec/reader";
 import { merkleRoot, signBolt12 } from "../lightning/bolt12";
+import { invoiceDigest } from "../lightning/bolt11";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { ecdh, ecdsaSign, pubkeyTweakMul, sha256, sha256d } from "../crypto";
@@ -69,27 +70,6 @@ function doEcdh(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
-/**
- * BOLT 11 §Requirements: the signature is over SHA256(hrp as UTF-8 ‖ data
- * words as bits, zero-padded to a byte). Null if hrp is not "ln…" or a word
- * is over 5 bits.
- */
-export function invoiceDigest(hrp: Uint8Array, words: Uint8Array): Uint8Array | null {
-  if (hrp.length < 3 || hrp[0] != 0x6c || hrp[1] != 0x6e) return null;
-  const bytes = new Uint8Array((words.length * 5 + 7) >> 3);
-  let acc: u32 = 0, bits: i32 = 0, n = 0;
-  for (let i = 0; i < words.length; i++) {
-    if (words[i] >= 32) return null;
-    acc = (acc << 5) | words[i];
-    bits += 5;
-    while (bits >= 8) { bits -= 8; bytes[n++] = <u8>(acc >> bits); }
-  }
-  if (bits > 0) bytes[n++] = <u8>(acc << (8 - bits));
-  const msg = new Uint8Array(hrp.length + bytes.length);
-  msg.set(hrp, 0);
-  msg.set(bytes, hrp.length);
-  return sha256(msg);
-}
 
 /**
  * sign_invoice (BOLT 11 §Requirements: signature over SHA256(hrp ‖ data bits

@@ -5,7 +5,9 @@ import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { signRecoverable } from "../crypto/recoverable";
-import { invoiceDigest, MAX_INVOICE_WORDS } from "../signer/node_sign";
+import { MAX_INVOICE_WORDS } from "../signer/node_sign";
+import { invoiceDigest, decodeInvoice } from "../lightning/bolt11";
+import { DecodeError } from "../bitcoin/bech32";
 import { merkleRoot, signBolt12 } from "../lightning/bolt12";
 
 export namespace LightningTool {
@@ -19,6 +21,11 @@ export namespace LightningTool {
   export const BIGSIZE_DECODE: u16 = 0x8303;
   /** u64 → its BigSize encoding. */
   export const BIGSIZE_ENCODE: u16 = 0x8304;
+  /**
+   * varbytes invoice | u8 has_payee [payee[33]] → u8 network | u8 has_amount | u64 amount_msat |
+   * payment_hash[32] | payment_secret[32] | u64 timestamp | u64 expiry | u64 min_final_cltv | payee[33] | u8 payee_from_n
+   */
+  export const BOLT11_DECODE: u16 = 0x8305;
 }
 
 const MAX_TLV: i32 = 65535;
@@ -70,6 +77,17 @@ export function handleLightningTool(method: u16, r: Reader, w: Writer): CoreErro
     const sig = signBolt12(sec, msgName, fieldName, root!, aux);
     if (sig === null) return invalidArgument("bad secret");
     w.bytes(sig!);
+    return null;
+  }
+  if (method == LightningTool.BOLT11_DECODE) {
+    const s = r.varbytes(7089);
+    const payee = r.u8() == 1 ? r.bytes(33) : null;
+    if (!r.finish()) return malformed(r.err!);
+    const err = new DecodeError();
+    const inv = decodeInvoice(s, payee, err);
+    if (inv === null) return invalidArgument("invoice: " + err.msg);
+    w.u8(inv!.network).u8(inv!.hasAmount ? 1 : 0).u64(inv!.amountMsat).bytes(inv!.paymentHash).bytes(inv!.paymentSecret);
+    w.u64(inv!.timestamp).u64(inv!.expiry).u64(inv!.minFinalCltv).bytes(inv!.payee).u8(inv!.payeeFromN ? 1 : 0);
     return null;
   }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");

@@ -18,10 +18,21 @@ for (const l of lines.slice(start, end)) {
   const m = /^(?:> )?(ln[a-z0-9]+1[a-z0-9]+)$/i.exec(l.trim());
   if (m && title) { examples.push({ title, invoice: m[1] }); title = ""; }
 }
+// Invalid invoices: every heading of §Examples of Invalid Invoices and the string under it.
+const invalid: Array<{ reason: string; invoice: string }> = [];
+const authors = lines.findIndex((l, i) => i > end && l.startsWith("# Authors"));
+let reason = "";
+for (const l of lines.slice(end + 1, authors)) {
+  const h = /^> #+ (.*)/.exec(l);
+  if (h) { reason = h[1]; continue; }
+  const m = /^> (\S+)$/.exec(l);
+  if (m && reason) { invalid.push({ reason, invoice: m[1] }); reason = ""; }
+}
 writeFileSync(new URL("./examples.json", import.meta.url), JSON.stringify({
   source: "BOLT 11 (11-payment-encoding.md) §Examples",
   sourceSha256: createHash("sha256").update(spec).digest("hex"),
   privKey: priv,
   examples,
+  invalid,
 }, null, 2) + "\n");
-console.log(`${examples.length} examples`);
+console.log(`${examples.length} examples, ${invalid.length} invalid`);
