@@ -372,6 +372,18 @@ function checkOutput(rec: Record, err: PsbtError): bool {
   return true;
 }
 
+/** BIP174 "Handling Duplicated Keys": keys are unique. Sorted, so O(n log n) for a map of many records. */
+function hasDuplicate(recs: Record[]): bool {
+  if (recs.length < 2) return false;
+  const keys = new Array<Uint8Array>(recs.length);
+  for (let i = 0; i < recs.length; i++) keys[i] = recs[i].key;
+  keys.sort((a: Uint8Array, b: Uint8Array): i32 => compareBytes(a, b));
+  for (let i = 1; i < keys.length; i++) if (compareBytes(keys[i - 1], keys[i]) == 0) return true;
+  return false;
+}
+
+function dup(err: PsbtError): PsbtMap | null { err.msg = "duplicate key"; return null; }
+
 const GLOBAL_MAP: i32 = 0, INPUT_MAP: i32 = 1, OUTPUT_MAP: i32 = 2;
 
 /** Read one map up to its 0x00 separator; keys unique, every known record well-formed. */
@@ -380,7 +392,7 @@ function readMap(r: Reader, kind: i32, err: PsbtError): PsbtMap | null {
   while (true) {
     const klen = r.compactSize();
     if (!r.ok()) { err.msg = "map: " + r.err!; return null; }
-    if (klen == 0) return m;
+    if (klen == 0) return hasDuplicate(m.records) ? dup(err) : m;
     if (klen > <u64>r.remaining()) { err.msg = "key longer than the data"; return null; }
     const key = r.bytes(<i32>klen);
     const kr = new Reader(key);
@@ -389,7 +401,6 @@ function readMap(r: Reader, kind: i32, err: PsbtError): PsbtMap | null {
     const vlen = r.compactSize();
     if (!r.ok() || vlen > <u64>r.remaining()) { err.msg = "value longer than the data"; return null; }
     const value = r.bytes(<i32>vlen);
-    if (m.find(key) !== null) { err.msg = "duplicate key"; return null; }
     const rec = new Record(type, key, key.slice(kr.pos), value);
     const ok = kind == GLOBAL_MAP ? checkGlobal(rec, err) : kind == INPUT_MAP ? checkInput(rec, err) : checkOutput(rec, err);
     if (!ok) return null;
