@@ -99,7 +99,7 @@ describe("wallet differential", () => {
     console.log(`2500 PSBTs round-tripped in ${(performance.now() - t0).toFixed(0)} ms`);
   });
 
-  it("PSBT signing: 300 wallets, BIP84 P2WPKH / BIP49 P2SH-P2WPKH / BIP86 P2TR inputs signed as @scure/btc-signer signs them, foreign inputs untouched", () => {
+  it("PSBT signing: 300 wallets, BIP84 P2WPKH / BIP49 P2SH-P2WPKH / BIP86 P2TR inputs / P2TR with a script tree (key path) signed as @scure/btc-signer signs them, foreign inputs untouched", () => {
     const s = new Signer();
     const r = rng(0x5196);
     const foreign = keyPool(r, 4);
@@ -110,11 +110,11 @@ describe("wallet differential", () => {
       const root = HDKey.fromMasterSeed(seed);
       const tx = new btc.Transaction({ allowUnknownOutputs: true });
       const owned: Array<{ idx: number; sec: Uint8Array; kind: number }> = [];
-      const prevScripts: Uint8Array[] = [], amounts: bigint[] = [];
+      const prevScripts: Uint8Array[] = [], amounts: bigint[] = [], hts: number[] = [];
       const nIn = 1 + r.int(4);
       for (let i = 0; i < nIn; i++) {
-        const kind = r.int(4); // 0 P2WPKH, 1 P2SH-P2WPKH, 2 P2TR (BIP86), 3 foreign P2WPKH
-        const purpose = [84, 49, 86, 84][kind];
+        const kind = r.int(5); // 0 P2WPKH, 1 P2SH-P2WPKH, 2 P2TR (BIP86), 3 foreign P2WPKH, 4 P2TR key path of a script tree
+        const purpose = [84, 49, 86, 84, 86][kind];
         const path = [purpose + H, 1 + H, H, r.int(2), r.int(100)];
         const k = root.derive("m" + path.map((c) => "/" + (c >= H ? `${c - H}'` : `${c}`)).join(""));
         const pub = kind === 3 ? r.pick(foreign).pub : k.publicKey!;
@@ -122,16 +122,20 @@ describe("wallet differential", () => {
         const amount = BigInt(1000 + r.int(1e8));
         const inp: any = { txid: r.bytes(32), index: r.int(4), amount };
         let script: Uint8Array;
-        if (kind === 2) {
-          const p = btc.p2tr(pub.slice(1));
+        if (kind === 2 || kind === 4) {
+          const p = kind === 2 ? btc.p2tr(pub.slice(1)) : btc.p2tr(pub.slice(1), { script: btc.p2tr_pk(r.pick(foreign).pub.slice(1)).script });
           script = p.script;
           Object.assign(inp, { witnessUtxo: { script, amount }, tapInternalKey: pub.slice(1), tapBip32Derivation: [[pub.slice(1), { hashes: [], der: { fingerprint: fp, path } }]] });
+          if (kind === 4) inp.tapMerkleRoot = p.tapMerkleRoot;
         } else {
           script = kind === 1 ? btc.p2sh(btc.p2wpkh(pub)).script : btc.p2wpkh(pub).script;
           Object.assign(inp, { witnessUtxo: { script, amount }, bip32Derivation: [[pub, { fingerprint: fp, path }]] });
           if (kind === 1) inp.redeemScript = btc.p2wpkh(pub).script;
         }
         delete inp.amount;
+        const all = r.int(4) === 0; // an explicit SIGHASH_ALL record (taproot then signs with a 65-byte signature)
+        if (all) inp.sighashType = btc.SigHash.ALL;
+        hts.push(all ? btc.SigHash.ALL : kind === 2 || kind === 4 ? btc.SigHash.DEFAULT : btc.SigHash.ALL);
         tx.addInput(inp);
         prevScripts.push(script);
         amounts.push(amount);
@@ -143,7 +147,7 @@ describe("wallet differential", () => {
       expect(signed.added).toBe(owned.length);
       const got = btc.Transaction.fromPSBT(signed.psbt);
       const ref = btc.Transaction.fromPSBT(psbt);
-      for (const o of owned) ref.signIdx(o.sec, o.idx, undefined, aux);
+      for (const o of owned) ref.signIdx(o.sec, o.idx, [hts[o.idx]], aux);
       for (let i = 0; i < nIn; i++) {
         const a = got.getInput(i), b = ref.getInput(i);
         expect([a.partialSig?.map(([k, v]) => hex(k) + hex(v)), a.tapKeySig && hex(a.tapKeySig)]).toEqual([b.partialSig?.map(([k, v]) => hex(k) + hex(v)), b.tapKeySig && hex(b.tapKeySig)]);
@@ -151,10 +155,11 @@ describe("wallet differential", () => {
       // And each signature verifies over btc-signer's own sighash.
       for (const o of owned) {
         const a = got.getInput(o.idx);
-        if (o.kind === 2) {
-          const msg = got.preimageWitnessV1(o.idx, prevScripts, btc.SigHash.DEFAULT, amounts);
-          const q = btc.p2tr(secp256k1.getPublicKey(o.sec, true).slice(1)).tweakedPubkey;
-          expect(schnorr.verify(a.tapKeySig!, msg, q)).toBe(true);
+        if (o.kind === 2 || o.kind === 4) {
+          const msg = got.preimageWitnessV1(o.idx, prevScripts, hts[o.idx], amounts);
+          const sig = a.tapKeySig!;
+          expect(sig.length).toBe(hts[o.idx] === btc.SigHash.DEFAULT ? 64 : 65);
+          expect(schnorr.verify(sig.slice(0, 64), msg, prevScripts[o.idx].slice(2))).toBe(true);
         } else {
           const [pub, der] = a.partialSig![0];
           const msg = got.preimageWitnessV0(o.idx, btc.p2pkh(pub).script, btc.SigHash.ALL, amounts[o.idx]);
