@@ -16,6 +16,8 @@ import { handleNodeSign } from "./signer/node_sign";
 import { handleChannel } from "./signer/channels";
 import { handlePersist } from "./signer/persist";
 import { handleChain } from "./chain/follower";
+import { handlePayments } from "./signer/payments";
+import { checkOperator, isOperatorMethod, recordOperator } from "./signer/operator";
 import { handleChainTool } from "./tools/chain";
 import { handleLightningTool } from "./tools/lightning";
 import { handleBitcoinTool } from "./tools/bitcoin";
@@ -42,6 +44,7 @@ function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   if (range == 0x0100) return handleNodeSign(method, r, w);
   if (range == 0x0300) return handleChain(method, r, w);
   if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
+  if (range == 0x0800) return handlePayments(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);
   if (range == TOOLS_BITCOIN) return handleBitcoinTool(method, r, w);
   if (range == TOOLS_BOLT3) return handleBolt3Tool(method, r, w);
@@ -58,7 +61,14 @@ function handle(len: i32): Uint8Array {
   if (req.version != PROTOCOL_VERSION) return errorReply(req.id, new CoreError(Code.UNSUPPORTED_VERSION, "protocol version " + req.version.toString()));
   const w = new Writer(256);
   SIGNER.changed = false;
+  let counter: i64 = 0;
+  if (isOperatorMethod(req.method)) {
+    const why = new Array<CoreError>();
+    counter = checkOperator(req.method, req.payload, why);
+    if (counter < 0) return errorReply(req.id, why[0]);
+  }
   const e = dispatch(req.method, req.payload, w);
+  if (e === null && counter > 0) recordOperator(counter);
   if (e !== null && SIGNER.changed) abort("a refused request changed state");
   return e === null ? okReply(req.id, w, SIGNER.changed) : errorReply(req.id, e);
 }

@@ -1,6 +1,8 @@
 // Typed client of the Vigil core over any Transport. Synchronous, because LDK
 // calls its signer synchronously. Errors arrive as SignerError (code, rule id).
 import { Reader, Writer } from "./protocol/codec.js";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { decodeReply, encodeRequest, Method, NodeMethod, ChannelMethod, SignerError, Code } from "./protocol/envelope.js";
 import { InProcessTransport, Transport } from "./transport.js";
 import { PolicyInput, encodePolicy, decodePolicy } from "./policy.js";
@@ -16,6 +18,8 @@ export interface InitOptions {
   scheme?: KeySchemeName;
   maxMessage?: number;
   maxChannels?: number;
+  maxInvoices?: number;
+  maxAllowlist?: number;
   policy?: PolicyInput;
 }
 
@@ -42,13 +46,33 @@ const CFG_MAX_MESSAGE = 1;
 const CFG_POLICY = 3;
 const CFG_MAX_CHANNELS = 5;
 
+/** Methods that carry an operator authorization (assembly/signer/operator.ts). */
+export const OPERATOR_METHODS = new Set([0x0008, 0x0300, 0x0303, 0x0803, 0x0804, 0x0805]);
+
+/** K_op = HMAC-SHA256(seed, "vigil/operator"): what lets the operator's tools call operator methods. */
+export function operatorKeyOf(seed: Uint8Array): Uint8Array { return hmac(sha256, seed, new TextEncoder().encode("vigil/operator")); }
+
 export class Signer {
   private nextId = 1;
+  private opCounter = 0n;
+  /** Set by init/start from the seed, or by the operator's tools for a remote signer. Null: operator methods are refused. */
+  operatorKey: Uint8Array | null = null;
 
   constructor(readonly transport: Transport = new InProcessTransport()) {}
 
+  /** u64 counter | mac over (u16 method | counter | payload); counters grow with the clock across restarts. */
+  private authorize(method: number, payload: Uint8Array): Uint8Array {
+    if (!this.operatorKey) return payload;
+    const t = BigInt(Date.now()) * 1000n;
+    this.opCounter = t > this.opCounter ? t : this.opCounter + 1n;
+    const head = new Writer().u16(method).u64(this.opCounter).finish();
+    const mac = hmac(sha256, this.operatorKey, Uint8Array.from([...head, ...payload]));
+    return Uint8Array.from([...payload, ...head.subarray(2), ...mac]);
+  }
+
   /** Raw request: returns the reply body or throws SignerError. */
   request(method: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+    if (OPERATOR_METHODS.has(method)) payload = this.authorize(method, payload);
     const id = this.nextId++ >>> 0;
     const reply = decodeReply(this.transport.roundTrip(encodeRequest(id, method, payload)));
     if (reply.id !== id && reply.id !== 0) throw new SignerError(Code.INTERNAL, "", `reply id ${reply.id} for request ${id}`);
@@ -71,6 +95,7 @@ export class Signer {
   }
 
   init(opts: InitOptions): Uint8Array {
+    this.operatorKey = operatorKeyOf(opts.secret);
     return this.request(Method.INIT, encodeInit(opts));
   }
 
@@ -81,6 +106,7 @@ export class Signer {
    */
   start(opts: InitOptions): Uint8Array {
     if (!(this.transport instanceof InProcessTransport)) return this.init(opts);
+    this.operatorKey = operatorKeyOf(opts.secret);
     this.transport.resume(encodeRequest(this.nextId++ >>> 0, Method.INIT, encodeInit(opts)));
     return this.nodeId();
   }
@@ -173,6 +199,8 @@ export function encodeInit(o: InitOptions): Uint8Array {
   if (o.maxMessage !== undefined) w.tlv(CFG_MAX_MESSAGE, new Writer().u32(o.maxMessage).finish());
   if (o.policy !== undefined) w.tlv(CFG_POLICY, encodePolicy(o.policy));
   if (o.maxChannels !== undefined) w.tlv(CFG_MAX_CHANNELS, new Writer().u32(o.maxChannels).finish());
+  if (o.maxInvoices !== undefined) w.tlv(7, new Writer().u32(o.maxInvoices).finish());
+  if (o.maxAllowlist !== undefined) w.tlv(9, new Writer().u32(o.maxAllowlist).finish());
   return w.finish();
 }
 

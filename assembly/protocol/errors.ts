@@ -14,6 +14,7 @@ export namespace Code {
   export const INVALID_STATE: u16 = 10; // out of order, replayed or skipped step
   export const INTERNAL: u16 = 11; // a trap, reported by the host (never sent by the core)
   export const UNSUPPORTED: u16 = 12; // known but not supported in this build/config
+  export const UNAUTHORIZED: u16 = 13; // an operator method without a valid operator authorization
 }
 
 export class CoreError {

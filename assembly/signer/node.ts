@@ -17,6 +17,8 @@ const MAX_PING: i32 = 1024;
 const CFG_MAX_MESSAGE: u64 = 1;
 const CFG_POLICY: u64 = 3; // value: a policy TLV stream (policy/config.ts)
 const CFG_MAX_CHANNELS: u64 = 5;
+const CFG_MAX_INVOICES: u64 = 7; // invoices remembered for the payment rules
+const CFG_MAX_ALLOWLIST: u64 = 9; // allowlist entries
 
 function ping(r: Reader, w: Writer): CoreError | null {
   const data = r.varbytes(MAX_PING);
@@ -44,6 +46,7 @@ function init(r: Reader, w: Writer): CoreError | null {
   let maxMessage: u32 = SIGNER.limits.maxMessage;
   let policy: PolicyConfig | null = new PolicyConfig();
   let maxChannels: u32 = SIGNER.limits.maxChannels;
+  let maxInvoices: u32 = SIGNER.limits.maxInvoices, maxAllowlist: u32 = SIGNER.limits.maxAllowlist;
   const cfg = readTlvStream(r);
   if (cfg !== null) {
     for (let i = 0; i < cfg.length; i++) {
@@ -54,6 +57,12 @@ function init(r: Reader, w: Writer): CoreError | null {
       } else if (cfg[i].type == CFG_MAX_CHANNELS) {
         maxChannels = v.u32();
         if (!v.finish()) r.fail("max_channels: " + v.err!);
+      } else if (cfg[i].type == CFG_MAX_INVOICES) {
+        maxInvoices = v.u32();
+        if (!v.finish()) r.fail("max_invoices: " + v.err!);
+      } else if (cfg[i].type == CFG_MAX_ALLOWLIST) {
+        maxAllowlist = v.u32();
+        if (!v.finish()) r.fail("max_allowlist: " + v.err!);
       } else if (cfg[i].type == CFG_POLICY) {
         policy = decodePolicy(v);
         if (policy === null) r.fail("policy: " + v.err!);
@@ -66,6 +75,8 @@ function init(r: Reader, w: Writer): CoreError | null {
   if (network >= Network.COUNT) return invalidArgument("unknown network");
   if (maxMessage < 1024 || maxMessage > 16 << 20) return invalidArgument("max_message out of range [1024, 16 MiB]");
   if (maxChannels < 1 || maxChannels > 100_000) return invalidArgument("max_channels out of range [1, 100000]");
+  if (maxInvoices < 1 || maxInvoices > 100_000) return invalidArgument("max_invoices out of range [1, 100000]");
+  if (maxAllowlist > 100_000) return invalidArgument("max_allowlist out of range [0, 100000]");
   let keys: NodeKeys | null = null;
   if (scheme == Scheme.LDK) keys = ldkNodeKeys(secret);
   else if (scheme == Scheme.CLN) return new CoreError(Code.UNSUPPORTED, "cln key scheme not in this build");
@@ -76,6 +87,8 @@ function init(r: Reader, w: Writer): CoreError | null {
   SIGNER.scheme = scheme;
   SIGNER.limits.maxMessage = maxMessage;
   SIGNER.limits.maxChannels = maxChannels;
+  SIGNER.limits.maxInvoices = maxInvoices;
+  SIGNER.limits.maxAllowlist = maxAllowlist;
   SIGNER.policy.cfg = policy!;
   SIGNER.keys = keys;
   SIGNER.touch("node");

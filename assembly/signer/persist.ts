@@ -2,7 +2,8 @@
 // changes state marks records dirty; its reply carries status 2 and the host
 // must make state_export's records durable before releasing that reply, then
 // state_ack. Records hold no secret: channel keys re-derive from the seed.
-//   "node"        u8 fmt | node_id[33] | u32 max_message | u32 max_channels | varbytes policy TLVs
+//   "node"        u8 fmt | node_id[33] | u32 max_message | u32 max_channels | u32 max_invoices | u32 max_allowlist | u64 operator counter | varbytes policy TLVs
+//   "payments"    u8 fmt | PaymentBook.write() (shown invoices, allowlist, approval decisions, send log)
 //   "c/<id hex>"  u8 fmt | Channel.write()
 //   "forgotten"   u8 fmt | u32 n | n × id[32]
 //   "chain"       u8 fmt | ChainState.write() (the header window)
@@ -15,6 +16,7 @@ import { Channel, ChannelSetup } from "./channel";
 import { SIGNER } from "./state";
 import { idKey } from "./channels";
 import { ChainState, readChain } from "../chain/follower";
+import { PaymentBook } from "../policy/payments";
 
 const FMT: u8 = 1;
 const MAX_RECORD: i32 = 1 << 20;
@@ -24,13 +26,17 @@ function encodeRecord(key: string): Uint8Array | null {
   const w = new Writer(128);
   w.u8(FMT);
   if (key == "node") {
-    w.bytes(SIGNER.keys!.nodeId).u32(SIGNER.limits.maxMessage).u32(SIGNER.limits.maxChannels);
+    w.bytes(SIGNER.keys!.nodeId);
+    SIGNER.limits.write(w);
+    w.u64(SIGNER.opCounter);
     const p = new Writer(128);
     SIGNER.policy.cfg.encode(p);
     w.varbytes(p.finish());
   } else if (key == "chain") {
     if (SIGNER.chain === null) return null;
     SIGNER.chain!.write(w);
+  } else if (key == "payments") {
+    SIGNER.payments.write(w);
   } else if (key == "forgotten") {
     const ids = SIGNER.forgotten.values().sort();
     w.u32(ids.length);
@@ -56,7 +62,7 @@ function stateExport(r: Reader, w: Writer): CoreError | null {
   if (!SIGNER.initialized()) return new CoreError(Code.NOT_INITIALIZED, "init first");
   let keys: string[];
   if (all == 1) {
-    keys = ["node", "forgotten"];
+    keys = ["node", "forgotten", "payments"];
     if (SIGNER.chain !== null) keys.push("chain");
     const ch = SIGNER.channels.keys();
     for (let i = 0; i < ch.length; i++) keys.push("c/" + ch[i]);
@@ -119,6 +125,9 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
   let policy: PolicyConfig | null = null;
   let chain: ChainState | null = null;
   let maxMessage = SIGNER.limits.maxMessage, maxChannels = SIGNER.limits.maxChannels;
+  let maxInvoices = SIGNER.limits.maxInvoices, maxAllowlist = SIGNER.limits.maxAllowlist;
+  let payments: PaymentBook | null = null;
+  let opCounter: u64 = 0;
   for (let i: u32 = 0; i < n && r.ok(); i++) {
     const key = String.UTF8.decode(r.varbytes(80).buffer);
     const v = r.u64();
@@ -130,6 +139,9 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
       const id = rec.bytes(33);
       maxMessage = rec.u32();
       maxChannels = rec.u32();
+      maxInvoices = rec.u32();
+      maxAllowlist = rec.u32();
+      opCounter = rec.u64();
       const p = new Reader(rec.varbytes(MAX_RECORD));
       policy = decodePolicy(p);
       if (policy === null) { r.fail("node record policy: " + p.err!); break; }
@@ -138,6 +150,9 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
     } else if (key == "forgotten") {
       const m = rec.u32();
       for (let j: u32 = 0; j < m && rec.ok(); j++) forgotten.add(idKey(rec.bytes(32)));
+    } else if (key == "payments") {
+      payments = PaymentBook.read(rec);
+      if (payments === null) { r.fail("payments record: " + (rec.err !== null ? rec.err! : "bad")); break; }
     } else if (key == "chain") {
       chain = readChain(rec, SIGNER.network);
       if (chain === null) { r.fail("chain record: " + (rec.err !== null ? rec.err! : "bad")); break; }
@@ -159,6 +174,10 @@ function stateImport(r: Reader, w: Writer): CoreError | null {
   SIGNER.policy.cfg = policy;
   SIGNER.limits.maxMessage = maxMessage;
   SIGNER.limits.maxChannels = maxChannels;
+  SIGNER.limits.maxInvoices = maxInvoices;
+  SIGNER.limits.maxAllowlist = maxAllowlist;
+  if (payments !== null) SIGNER.payments = payments!;
+  SIGNER.opCounter = opCounter;
   SIGNER.channels = channels;
   SIGNER.forgotten = forgotten;
   SIGNER.chain = chain;

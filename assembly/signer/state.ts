@@ -7,6 +7,7 @@ import { sha256 } from "../crypto";
 import { Policy } from "../policy/engine";
 import { Channel } from "./channel";
 import { ChainState } from "../chain/follower";
+import { PaymentBook } from "../policy/payments";
 
 export namespace Network {
   export const BITCOIN: u8 = 0;
@@ -20,6 +21,9 @@ export namespace Network {
 export class Limits {
   maxMessage: u32 = 65536;
   maxChannels: u32 = 1000;
+  maxInvoices: u32 = 1000;
+  maxAllowlist: u32 = 1000;
+  write(w: Writer): void { w.u32(this.maxMessage).u32(this.maxChannels).u32(this.maxInvoices).u32(this.maxAllowlist); }
 }
 
 export class Signer {
@@ -31,6 +35,8 @@ export class Signer {
   channels: Map<string, Channel> = new Map();
   forgotten: Set<string> = new Set();
   chain: ChainState | null = null;
+  payments: PaymentBook = new PaymentBook();
+  opCounter: u64 = 0; // last operator authorization counter (signer/operator.ts)
   // Persistence (signer/persist.ts): records changed since the host's last ack.
   stateVersion: u64 = 0;
   recordVersions: Map<string, u64> = new Map();
@@ -51,7 +57,8 @@ export class Signer {
     const w = new Writer(128);
     w.u8(this.initialized() ? 1 : 0).u8(this.network).u8(this.scheme);
     if (this.keys !== null) w.bytes(this.keys!.nodeId);
-    w.u32(this.limits.maxMessage).u32(this.limits.maxChannels);
+    this.limits.write(w);
+    w.u64(this.opCounter);
     this.policy.cfg.encode(w);
     const ids = this.channels.keys().sort();
     w.u32(ids.length);
@@ -61,6 +68,7 @@ export class Signer {
     for (let i = 0; i < gone.length; i++) w.varbytes(Uint8Array.wrap(String.UTF8.encode(gone[i])));
     w.u8(this.chain !== null ? 1 : 0);
     if (this.chain !== null) this.chain!.write(w);
+    this.payments.write(w);
     return sha256(w.finish());
   }
 }

@@ -17,6 +17,7 @@ export const Code = {
   INVALID_STATE: 10,
   INTERNAL: 11,
   UNSUPPORTED: 12,
+  UNAUTHORIZED: 13,
 } as const;
 
 export const CodeName: Record<number, string> = Object.fromEntries(Object.entries(Code).map(([k, v]) => [v, k]));

@@ -31,7 +31,7 @@ describe("envelope", () => {
     }
   });
   it("unknown method in every range → UNKNOWN_METHOD", () => {
-    for (const m of [0x0000, 0x00ff, 0x01ff, 0x07ff, 0x0800, 0x4000, 0x80ff, 0x81ff, 0x82ff, 0x83ff, 0xffff]) {
+    for (const m of [0x0000, 0x00ff, 0x01ff, 0x07ff, 0x08ff, 0x0900, 0x4000, 0x80ff, 0x81ff, 0x82ff, 0x83ff, 0xffff]) {
       expect(errCode(encodeRequest(1, m, new Uint8Array(0)))).toBe(Code.UNKNOWN_METHOD);
     }
   });
