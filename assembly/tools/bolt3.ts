@@ -6,6 +6,12 @@ import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { Shachain } from "../bolt3/shachain";
+import { CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
+import { buildHtlcTx } from "../bolt3/htlc";
+import { fundingWitness, htlcWitness, signInput, verifyInput } from "../bolt3/sign";
+import { fundingScript } from "../bolt3/scripts";
+import { SigHash } from "../bitcoin/sighash";
+import { sha256 } from "../crypto";
 
 export namespace Bolt3Tool {
   /** seed[32] | u64 index → secret[32] */
@@ -22,6 +28,72 @@ export namespace Bolt3Tool {
   export const SHACHAIN_INSERT: u16 = 0x8205;
   /** varbytes storage | u64 index → secret[32] */
   export const SHACHAIN_LOOKUP: u16 = 0x8206;
+  /**
+   * Build, sign and finalize a holder commitment and its HTLC txs (the shape of
+   * BOLT 3 Appendix C/F vectors): see readVector() for the payload. Returns
+   * varbytes commitment | varbytes local_sig | u8 m | m × (u32 htlc | varbytes htlc_tx | varbytes local_htlc_sig).
+   */
+  export const SIGNED_COMMITMENT: u16 = 0x8210;
+  /** pubkey_a[33] | pubkey_b[33] → varbytes funding witness script (BOLT 3 Appendix B). */
+  export const FUNDING_SCRIPT: u16 = 0x8211;
+}
+
+class VectorHtlc { constructor(public h: Htlc, public preimage: Uint8Array) {} }
+
+/** Commitment (local = broadcaster = opener) with its keys, secrets and the remote signatures. */
+function signedCommitment(r: Reader, w: Writer): CoreError | null {
+  const p = new CommitmentParams();
+  p.anchors = r.u8() == 1;
+  p.fundingTxid = r.bytes(32);
+  p.fundingVout = r.u32();
+  const fundingSat = r.u64();
+  const localPay = r.bytes(33), remotePay = r.bytes(33);
+  p.commitmentNumber = r.u64();
+  p.toSelfDelay = r.u32();
+  p.dustLimitSat = r.u64();
+  p.feeratePerKw = r.u64();
+  p.toBroadcasterMsat = r.u64();
+  p.toCountersignatoryMsat = r.u64();
+  const k = new CommitmentKeys(r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33));
+  const fundingSecret = r.bytes(32), htlcSecret = r.bytes(32);
+  const remoteSig = r.varbytes(73);
+  const n = <i32>r.u8();
+  const vh = new Array<VectorHtlc>();
+  for (let i = 0; i < n && r.ok(); i++) {
+    const offered = r.u8() == 1, amount = r.u64(), cltv = r.u32(), preimage = r.bytes(32);
+    vh.push(new VectorHtlc(new Htlc(offered, amount, cltv, sha256(preimage)), preimage));
+    p.htlcs.push(vh[i].h);
+  }
+  const m = <i32>r.u8();
+  const remoteHtlcSigs = new Array<Uint8Array>();
+  for (let i = 0; i < m && r.ok(); i++) remoteHtlcSigs.push(r.varbytes(73));
+  if (!r.finish()) return malformed(r.err!);
+  p.obscuringFactor = obscuringFactor(localPay, remotePay);
+  const c = buildCommitment(p, k);
+  const fs = fundingScript(k.broadcasterFunding, k.countersignatoryFunding);
+  const all: u8[] = [SigHash.ALL];
+  if (!verifyInput(c.tx, fs, fundingSat, k.countersignatoryFunding, remoteSig, all)) return invalidArgument("remote commitment signature does not verify");
+  const localSig = signInput(c.tx, fs, fundingSat, fundingSecret);
+  if (localSig === null) return invalidArgument("funding secret");
+  c.tx.inputs[0].witness = fundingWitness(k.broadcasterFunding, localSig!, k.countersignatoryFunding, remoteSig, fs);
+  w.varbytes(c.tx.serialize(true)).varbytes(localSig!);
+  // HTLC txs in output order, each with the next remote signature.
+  const order = new Array<i32>();
+  for (let o = 0; o < c.outputs.length; o++) if (c.outputs[o].kind == OutKind.HTLC) order.push(o);
+  if (order.length != remoteHtlcSigs.length) return invalidArgument("one remote signature per untrimmed HTLC");
+  const remoteTypes: u8[] = p.anchors ? [<u8>(SigHash.SINGLE | SigHash.ANYONECANPAY)] : all;
+  w.u8(<u8>order.length);
+  for (let j = 0; j < order.length; j++) {
+    const out = c.outputs[order[j]];
+    const h = vh[out.htlc];
+    const tx = buildHtlcTx(c, order[j], h.h, p.feeratePerKw, p.anchors, k.revocation, k.broadcasterDelayed, p.toSelfDelay);
+    if (!verifyInput(tx, out.witnessScript, out.value, k.countersignatoryHtlc, remoteHtlcSigs[j], remoteTypes)) return invalidArgument("remote HTLC signature " + j.toString() + " does not verify");
+    const ls = signInput(tx, out.witnessScript, out.value, htlcSecret);
+    if (ls === null) return invalidArgument("htlc secret");
+    tx.inputs[0].witness = htlcWitness(remoteHtlcSigs[j], ls!, h.h.offered ? new Uint8Array(0) : h.preimage, out.witnessScript);
+    w.u32(<u32>out.htlc).varbytes(tx.serialize(true)).varbytes(ls!);
+  }
+  return null;
 }
 
 function storage(b: Uint8Array): Shachain | null {
@@ -72,6 +144,13 @@ export function handleBolt3Tool(method: u16, r: Reader, w: Writer): CoreError | 
     const sw = new Writer(64);
     s!.write(sw);
     w.varbytes(sw.finish());
+    return null;
+  }
+  if (method == Bolt3Tool.SIGNED_COMMITMENT) return signedCommitment(r, w);
+  if (method == Bolt3Tool.FUNDING_SCRIPT) {
+    const a = r.bytes(33), b = r.bytes(33);
+    if (!r.finish()) return malformed(r.err!);
+    w.varbytes(fundingScript(a, b));
     return null;
   }
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");

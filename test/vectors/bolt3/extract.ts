@@ -43,3 +43,45 @@ const keys = {
 };
 writeFileSync(new URL("./appendix-e.json", import.meta.url), JSON.stringify({ source: "03-transactions.md Appendix E", sourceSha256, ...keys }, null, 1) + "\n");
 console.log(`D: ${generation.length} generation, ${storage.length} storage sequences; E: ${Object.keys(keys).length} fields`);
+
+// Appendix C: the common parameters, and per case the balances, feerate,
+// signatures and the expected commitment and HTLC transactions.
+const c = section("# Appendix C", "# Appendix D");
+const param = (k: string) => { const m = c.match(new RegExp(`^\\s*${k}: (\\S+)`, "m")); if (!m) throw new Error(k); return m[1]; };
+const common = {
+  funding_tx_id: param("funding_tx_id"), funding_output_index: +param("funding_output_index"), funding_amount_satoshi: +param("funding_amount_satoshi"),
+  commitment_number: +param("commitment_number"), local_delay: +param("local_delay"), local_dust_limit_satoshi: +param("local_dust_limit_satoshi"),
+  local_payment_basepoint: param("local_payment_basepoint"), remote_payment_basepoint: param("remote_payment_basepoint"),
+  local_funding_privkey: param("local_funding_privkey").slice(0, 64), local_funding_pubkey: param("local_funding_pubkey"), remote_funding_pubkey: param("remote_funding_pubkey"),
+  local_privkey: param("local_privkey").slice(0, 64), local_htlcpubkey: param("local_htlcpubkey"), remote_htlcpubkey: param("remote_htlcpubkey"),
+  local_delayedpubkey: param("local_delayedpubkey"), local_revocation_pubkey: param("local_revocation_pubkey"),
+  htlcs: [] as any[],
+};
+for (let i = 0; i < 7; i++) {
+  common.htlcs.push({ direction: param(`htlc ${i} direction`), amount_msat: +param(`htlc ${i} amount_msat`), expiry: +param(`htlc ${i} expiry`), payment_preimage: param(`htlc ${i} payment_preimage`) });
+}
+const cases: any[] = [];
+let cc: any = null;
+for (const line of c.slice(c.indexOf("And, here are the test vectors themselves")).split("\n").map((l) => l.trim())) {
+  let m: RegExpMatchArray | null;
+  if ((m = line.match(/^name: (.*)/))) { cc = { name: m[1], htlcs: [] }; cases.push(cc); }
+  else if (!cc) continue;
+  else if ((m = line.match(/^to_local_msat: (\d+)/))) cc.to_local_msat = +m[1];
+  else if ((m = line.match(/^to_remote_msat: (\d+)/))) cc.to_remote_msat = +m[1];
+  else if ((m = line.match(/^local_feerate_per_kw: (\d+)/))) cc.feerate_per_kw = +m[1];
+  else if ((m = line.match(/^remote_signature = ([0-9a-f]+)/))) cc.remote_signature = m[1];
+  else if ((m = line.match(/^# local_signature = ([0-9a-f]+)/))) cc.local_signature = m[1];
+  else if ((m = line.match(/^output commit_tx: ([0-9a-f]+)/))) cc.commit_tx = m[1];
+  else if ((m = line.match(/^remote_htlc_signature = ([0-9a-f]+)/))) cc.htlcs.push({ remote_signature: m[1] });
+  else if ((m = line.match(/^# local_htlc_signature = ([0-9a-f]+)/))) cc.htlcs[cc.htlcs.length - 1].local_signature = m[1];
+  else if ((m = line.match(/^(?:output )?htlc_(success|timeout)_tx \(htlc #(\d+)\): ([0-9a-f]+)/))) Object.assign(cc.htlcs[cc.htlcs.length - 1], { kind: m[1], htlc: +m[2], tx: m[3] });
+}
+// "HTLCs 5 and 6 are only used in the 'same amount and preimage' test" (with HTLC 1).
+for (const k of cases) k.htlc_set = /same amount and preimage/.test(k.name) ? [1, 5, 6] : [0, 1, 2, 3, 4];
+writeFileSync(new URL("./appendix-c.json", import.meta.url), JSON.stringify({ source: "03-transactions.md Appendix C", sourceSha256, common, cases }, null, 1) + "\n");
+
+// Appendix F: a JSON list in the spec; same common parameters as Appendix C.
+const f = section("# Appendix F", "# Appendix G");
+const fcases = JSON.parse(f.slice(f.indexOf("```yaml") + 7, f.indexOf("```", f.indexOf("```yaml") + 7)));
+writeFileSync(new URL("./appendix-f.json", import.meta.url), JSON.stringify({ source: "03-transactions.md Appendix F", sourceSha256, cases: fcases }, null, 1) + "\n");
+console.log(`C: ${cases.length} cases (${cases.reduce((a, k) => a + k.htlcs.length, 0)} HTLC txs); F: ${fcases.length} cases`);

@@ -1,0 +1,46 @@
+// Signatures on BOLT 3 transactions (BIP143, DER + sighash byte) and their witnesses.
+import { ecdsaSign, ecdsaVerify } from "../crypto";
+import { Tx } from "../bitcoin/tx";
+import { SigHash, Sighasher } from "../bitcoin/sighash";
+import { derDecode, derEncode } from "../bitcoin/der";
+
+/** DER signature of input 0 of `tx` spending `amount` locked by `witnessScript`. */
+export function signInput(tx: Tx, witnessScript: Uint8Array, amount: u64, sec: Uint8Array, hashType: u8 = SigHash.ALL): Uint8Array | null {
+  const d = new Sighasher(tx).segwitV0(0, witnessScript, amount, hashType);
+  if (d === null) return null;
+  const sig = ecdsaSign(sec, d!);
+  return sig === null ? null : derEncode(sig!, hashType);
+}
+
+/** Does the DER signature (its sighash byte among `allowed`) sign input 0 for `pub`? */
+export function verifyInput(tx: Tx, witnessScript: Uint8Array, amount: u64, pub: Uint8Array, der: Uint8Array, allowed: u8[]): bool {
+  const c = derDecode(der);
+  if (c === null || !allowed.includes(der[der.length - 1])) return false;
+  const d = new Sighasher(tx).segwitV0(0, witnessScript, amount, der[der.length - 1]);
+  return d !== null && ecdsaVerify(c!, d!, pub);
+}
+
+function lessKey(a: Uint8Array, b: Uint8Array): bool {
+  for (let i = 0; i < 33; i++) if (a[i] != b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** Witness of the funding input: 0 <sig of the first key> <sig of the second key> <funding script>. */
+export function fundingWitness(pubA: Uint8Array, sigA: Uint8Array, pubB: Uint8Array, sigB: Uint8Array, fundingScript: Uint8Array): Uint8Array[] {
+  const w = new Array<Uint8Array>();
+  w.push(new Uint8Array(0));
+  if (lessKey(pubA, pubB)) { w.push(sigA); w.push(sigB); } else { w.push(sigB); w.push(sigA); }
+  w.push(fundingScript);
+  return w;
+}
+
+/** Witness of an HTLC-success (with the preimage) or HTLC-timeout (empty) tx: 0 <remote sig> <local sig> <preimage|empty> <script>. */
+export function htlcWitness(remoteSig: Uint8Array, localSig: Uint8Array, preimage: Uint8Array, witnessScript: Uint8Array): Uint8Array[] {
+  const w = new Array<Uint8Array>();
+  w.push(new Uint8Array(0));
+  w.push(remoteSig);
+  w.push(localSig);
+  w.push(preimage);
+  w.push(witnessScript);
+  return w;
+}
