@@ -44,6 +44,18 @@ const keys = {
 writeFileSync(new URL("./appendix-e.json", import.meta.url), JSON.stringify({ source: "03-transactions.md Appendix E", sourceSha256, ...keys }, null, 1) + "\n");
 console.log(`D: ${generation.length} generation, ${storage.length} storage sequences; E: ${Object.keys(keys).length} fields`);
 
+// Appendix B: the funding transaction and its parameters.
+const bsec = section("# Appendix B", "# Appendix C");
+const bparam = (k: string) => bsec.match(new RegExp(`^\\s*${k}: (\\S+)`, "m"))![1];
+writeFileSync(new URL("./appendix-b.json", import.meta.url), JSON.stringify({
+  source: "03-transactions.md Appendix B", sourceSha256,
+  local_funding_pubkey: bparam("local_funding_pubkey"), remote_funding_pubkey: bparam("remote_funding_pubkey"),
+  funding_witness_script: bsec.match(/# funding witness script = ([0-9a-f]+)/)![1],
+  input_txid: bparam("input txid"), input_satoshis: +bparam("input satoshis"), funding_satoshis: +bparam("funding satoshis"),
+  change_satoshis: +bparam("change satoshis"), funding_output: +bparam("funding output"),
+  funding_tx: bparam("funding tx"), txid: bsec.match(/# txid: ([0-9a-f]{64})/)![1],
+}, null, 1) + "\n");
+
 // Appendix C: the common parameters, and per case the balances, feerate,
 // signatures and the expected commitment and HTLC transactions.
 const c = section("# Appendix C", "# Appendix D");
