@@ -36,6 +36,49 @@ export namespace Bolt3Tool {
   export const SIGNED_COMMITMENT: u16 = 0x8210;
   /** pubkey_a[33] | pubkey_b[33] → varbytes funding witness script (BOLT 3 Appendix B). */
   export const FUNDING_SCRIPT: u16 = 0x8211;
+  /**
+   * Build an unsigned commitment from basepoints and a per-commitment point (keys derived in the core):
+   * u8 anchors | funding_txid[32] | u32 vout | u64 commitment_number | u32 to_self_delay | u64 dust_limit |
+   * u64 feerate_per_kw | u64 to_broadcaster_msat | u64 to_countersignatory_msat | u8 broadcaster_is_funder |
+   * per_commitment_point[33] | broadcaster: payment, delayed, htlc, funding [33 each] |
+   * countersignatory: payment, revocation, htlc, funding [33 each] | u16 n | n × (u8 offered | u64 msat | u32 cltv | hash[32])
+   * → varbytes tx | u64 to_broadcaster_sat | u64 to_countersignatory_sat | u64 fee | n × u32 output index (0xffffffff: trimmed)
+   */
+  export const BUILD_COMMITMENT: u16 = 0x8212;
+}
+
+function buildFromBasepoints(r: Reader, w: Writer): CoreError | null {
+  const p = new CommitmentParams();
+  p.anchors = r.u8() == 1;
+  p.fundingTxid = r.bytes(32);
+  p.fundingVout = r.u32();
+  p.commitmentNumber = r.u64();
+  p.toSelfDelay = r.u32();
+  p.dustLimitSat = r.u64();
+  p.feeratePerKw = r.u64();
+  p.toBroadcasterMsat = r.u64();
+  p.toCountersignatoryMsat = r.u64();
+  p.broadcasterIsFunder = r.u8() == 1;
+  const pcp = r.bytes(33);
+  const bPay = r.bytes(33), bDelayed = r.bytes(33), bHtlc = r.bytes(33), bFunding = r.bytes(33);
+  const cPay = r.bytes(33), cRevocation = r.bytes(33), cHtlc = r.bytes(33), cFunding = r.bytes(33);
+  const n = <i32>r.u16();
+  if (r.ok() && n > 2 * 483) r.fail("at most 966 HTLCs");
+  for (let i = 0; i < n && r.ok(); i++) p.htlcs.push(new Htlc(r.u8() == 1, r.u64(), r.u32(), r.bytes(32)));
+  if (!r.finish()) return malformed(r.err!);
+  const rev = revocationPubkey(cRevocation, pcp), delayed = derivePubkey(bDelayed, pcp);
+  const bh = derivePubkey(bHtlc, pcp), ch = derivePubkey(cHtlc, pcp);
+  if (rev === null || delayed === null || bh === null || ch === null) return invalidArgument("points");
+  p.obscuringFactor = p.broadcasterIsFunder ? obscuringFactor(bPay, cPay) : obscuringFactor(cPay, bPay);
+  const c = buildCommitment(p, new CommitmentKeys(rev!, delayed!, cPay, bh!, ch!, bFunding, cFunding));
+  let toB: u64 = 0, toC: u64 = 0;
+  for (let i = 0; i < c.outputs.length; i++) {
+    if (c.outputs[i].kind == OutKind.TO_LOCAL) toB = c.outputs[i].value;
+    if (c.outputs[i].kind == OutKind.TO_REMOTE) toC = c.outputs[i].value;
+  }
+  w.varbytes(c.tx.serialize(false)).u64(toB).u64(toC).u64(c.fee);
+  for (let i = 0; i < p.htlcs.length; i++) w.u32(<u32>c.htlcOutput(i));
+  return null;
 }
 
 class VectorHtlc { constructor(public h: Htlc, public preimage: Uint8Array) {} }
@@ -147,6 +190,7 @@ export function handleBolt3Tool(method: u16, r: Reader, w: Writer): CoreError | 
     return null;
   }
   if (method == Bolt3Tool.SIGNED_COMMITMENT) return signedCommitment(r, w);
+  if (method == Bolt3Tool.BUILD_COMMITMENT) return buildFromBasepoints(r, w);
   if (method == Bolt3Tool.FUNDING_SCRIPT) {
     const a = r.bytes(33), b = r.bytes(33);
     if (!r.finish()) return malformed(r.err!);
