@@ -10,6 +10,7 @@ import { CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscu
 import { buildHtlcTx } from "../bolt3/htlc";
 import { fundingWitness, htlcWitness, signInput, verifyInput } from "../bolt3/sign";
 import { fundingScript } from "../bolt3/scripts";
+import { legacyClosing, simpleClosing } from "../bolt3/closing";
 import { SigHash } from "../bitcoin/sighash";
 import { sha256 } from "../crypto";
 
@@ -45,6 +46,13 @@ export namespace Bolt3Tool {
    * → varbytes tx | u64 to_broadcaster_sat | u64 to_countersignatory_sat | u64 fee | n × u32 output index (0xffffffff: trimmed)
    */
   export const BUILD_COMMITMENT: u16 = 0x8212;
+  /**
+   * funding_txid[32] | u32 vout | u64 holder_msat | u64 counterparty_msat | u8 holder_is_funder | u64 fee_sat |
+   * varbytes holder_script | varbytes counterparty_script | u64 dust_limit | u8 omit_holder → varbytes tx
+   */
+  export const LEGACY_CLOSING: u16 = 0x8213;
+  /** funding_txid[32] | u32 vout | u32 locktime | u64 closer_msat | u64 closee_msat | u64 fee_sat | u8 has [varbytes closer_script] | u8 has [varbytes closee_script] → varbytes tx */
+  export const SIMPLE_CLOSING: u16 = 0x8214;
 }
 
 function buildFromBasepoints(r: Reader, w: Writer): CoreError | null {
@@ -191,6 +199,25 @@ export function handleBolt3Tool(method: u16, r: Reader, w: Writer): CoreError | 
   }
   if (method == Bolt3Tool.SIGNED_COMMITMENT) return signedCommitment(r, w);
   if (method == Bolt3Tool.BUILD_COMMITMENT) return buildFromBasepoints(r, w);
+  if (method == Bolt3Tool.LEGACY_CLOSING) {
+    const txid = r.bytes(32), vout = r.u32(), hm = r.u64(), cm = r.u64(), funder = r.u8() == 1, fee = r.u64();
+    const hs = r.varbytes(10_000), cs = r.varbytes(10_000), dust = r.u64(), omit = r.u8() == 1;
+    if (!r.finish()) return malformed(r.err!);
+    const tx = legacyClosing(txid, vout, hm, cm, funder, fee, hs, cs, dust, omit);
+    if (tx === null) return invalidArgument("no output left, or the fee exceeds the funder's balance");
+    w.varbytes(tx!.serialize(false));
+    return null;
+  }
+  if (method == Bolt3Tool.SIMPLE_CLOSING) {
+    const txid = r.bytes(32), vout = r.u32(), lt = r.u32(), cm = r.u64(), em = r.u64(), fee = r.u64();
+    const cs = r.u8() == 1 ? r.varbytes(10_000) : null;
+    const es = r.u8() == 1 ? r.varbytes(10_000) : null;
+    if (!r.finish()) return malformed(r.err!);
+    const tx = simpleClosing(txid, vout, lt, cm, em, fee, cs, es);
+    if (tx === null) return invalidArgument("no output left, or the fee exceeds the closer's balance");
+    w.varbytes(tx!.serialize(false));
+    return null;
+  }
   if (method == Bolt3Tool.FUNDING_SCRIPT) {
     const a = r.bytes(33), b = r.bytes(33);
     if (!r.finish()) return malformed(r.err!);
