@@ -57,7 +57,13 @@ export class BuiltOutput {
 }
 
 export class Commitment {
+  private id: Uint8Array | null = null;
   constructor(public tx: Tx, public outputs: BuiltOutput[], public fee: u64) {}
+  /** txid, computed once (every HTLC tx spends it). */
+  txid(): Uint8Array {
+    if (this.id === null) this.id = this.tx.txid();
+    return this.id!;
+  }
   /** Output index of HTLC `i` of the params, or -1 if trimmed. */
   htlcOutput(i: i32): i32 {
     for (let k = 0; k < this.outputs.length; k++) if (this.outputs[k].kind == OutKind.HTLC && this.outputs[k].htlc == i) return k;

@@ -10,7 +10,7 @@ import { toLocalScript } from "./scripts";
 /** The second-stage tx for the HTLC at output `vout` of `c`: timeout for offered, success for received. */
 export function buildHtlcTx(c: Commitment, vout: i32, h: Htlc, feeratePerKw: u64, anchors: bool, revocation: Uint8Array, broadcasterDelayed: Uint8Array, toSelfDelay: u32): Tx {
   const tx = new Tx(2, h.offered ? h.cltvExpiry : 0);
-  tx.inputs.push(new TxIn(c.tx.txid(), <u32>vout, new Uint8Array(0), anchors ? 1 : 0));
+  tx.inputs.push(new TxIn(c.txid(), <u32>vout, new Uint8Array(0), anchors ? 1 : 0));
   const fee = h.offered ? htlcTimeoutFee(feeratePerKw, anchors) : htlcSuccessFee(feeratePerKw, anchors);
   tx.outputs.push(new TxOut(c.outputs[vout].value - fee, p2wshOf(toLocalScript(revocation, broadcasterDelayed, toSelfDelay))));
   return tx;

@@ -6,7 +6,7 @@ import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { Shachain } from "../bolt3/shachain";
-import { CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
+import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
 import { fundingWitness, htlcWitness, signInput, verifyInput } from "../bolt3/sign";
 import { fundingScript } from "../bolt3/scripts";
@@ -53,9 +53,38 @@ export namespace Bolt3Tool {
   export const LEGACY_CLOSING: u16 = 0x8213;
   /** funding_txid[32] | u32 vout | u32 locktime | u64 closer_msat | u64 closee_msat | u64 fee_sat | u8 has [varbytes closer_script] | u8 has [varbytes closee_script] → varbytes tx */
   export const SIMPLE_CLOSING: u16 = 0x8214;
+  /**
+   * Sign the peer's commitment as its countersignatory: the BUILD_COMMITMENT payload (the peer is the
+   * broadcaster) followed by our funding_secret[32] | htlc_basepoint_secret[32] | u64 funding_sat →
+   * varbytes commitment signature | u16 n | n × varbytes HTLC-tx signature (output order; anchors: SINGLE|ANYONECANPAY).
+   */
+  export const SIGN_COUNTERPARTY_COMMITMENT: u16 = 0x8215;
 }
 
-function buildFromBasepoints(r: Reader, w: Writer): CoreError | null {
+/** Our signatures on the peer's commitment and its HTLC txs (what commitment_signed carries). */
+function signAsCountersignatory(p: CommitmentParams, c: Commitment, bFunding: Uint8Array, cFunding: Uint8Array, fundingSat: u64, fundingSecret: Uint8Array, htlcSecret: Uint8Array | null,
+  revocation: Uint8Array, delayed: Uint8Array, w: Writer): CoreError | null {
+  if (htlcSecret === null) return invalidArgument("htlc secret");
+  const fs = fundingScript(bFunding, cFunding);
+  const sig = signInput(c.tx, fs, fundingSat, fundingSecret);
+  if (sig === null) return invalidArgument("funding secret");
+  w.varbytes(sig!);
+  const ht: u8 = p.anchors ? <u8>(SigHash.SINGLE | SigHash.ANYONECANPAY) : SigHash.ALL;
+  let n = 0;
+  for (let o = 0; o < c.outputs.length; o++) if (c.outputs[o].kind == OutKind.HTLC) n++;
+  w.u16(<u16>n);
+  for (let o = 0; o < c.outputs.length; o++) {
+    const out = c.outputs[o];
+    if (out.kind != OutKind.HTLC) continue;
+    const tx = buildHtlcTx(c, o, p.htlcs[out.htlc], p.feeratePerKw, p.anchors, revocation, delayed, p.toSelfDelay);
+    const hs = signInput(tx, out.witnessScript, out.value, htlcSecret!, ht);
+    if (hs === null) return invalidArgument("htlc secret");
+    w.varbytes(hs!);
+  }
+  return null;
+}
+
+function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreError | null {
   const p = new CommitmentParams();
   p.anchors = r.u8() == 1;
   p.fundingTxid = r.bytes(32);
@@ -73,12 +102,15 @@ function buildFromBasepoints(r: Reader, w: Writer): CoreError | null {
   const n = <i32>r.u16();
   if (r.ok() && n > 2 * 483) r.fail("at most 966 HTLCs");
   for (let i = 0; i < n && r.ok(); i++) p.htlcs.push(new Htlc(r.u8() == 1, r.u64(), r.u32(), r.bytes(32)));
+  const fundingSecret = sign ? r.bytes(32) : new Uint8Array(0), htlcBaseSecret = sign ? r.bytes(32) : new Uint8Array(0);
+  const fundingSat = sign ? r.u64() : 0;
   if (!r.finish()) return malformed(r.err!);
   const rev = revocationPubkey(cRevocation, pcp), delayed = derivePubkey(bDelayed, pcp);
   const bh = derivePubkey(bHtlc, pcp), ch = derivePubkey(cHtlc, pcp);
   if (rev === null || delayed === null || bh === null || ch === null) return invalidArgument("points");
   p.obscuringFactor = p.broadcasterIsFunder ? obscuringFactor(bPay, cPay) : obscuringFactor(cPay, bPay);
   const c = buildCommitment(p, new CommitmentKeys(rev!, delayed!, cPay, bh!, ch!, bFunding, cFunding));
+  if (sign) return signAsCountersignatory(p, c, bFunding, cFunding, fundingSat, fundingSecret, derivePrivkey(htlcBaseSecret, pcp), rev!, delayed!, w);
   let toB: u64 = 0, toC: u64 = 0;
   for (let i = 0; i < c.outputs.length; i++) {
     if (c.outputs[i].kind == OutKind.TO_LOCAL) toB = c.outputs[i].value;
@@ -199,6 +231,7 @@ export function handleBolt3Tool(method: u16, r: Reader, w: Writer): CoreError | 
   }
   if (method == Bolt3Tool.SIGNED_COMMITMENT) return signedCommitment(r, w);
   if (method == Bolt3Tool.BUILD_COMMITMENT) return buildFromBasepoints(r, w);
+  if (method == Bolt3Tool.SIGN_COUNTERPARTY_COMMITMENT) return buildFromBasepoints(r, w, true);
   if (method == Bolt3Tool.LEGACY_CLOSING) {
     const txid = r.bytes(32), vout = r.u32(), hm = r.u64(), cm = r.u64(), funder = r.u8() == 1, fee = r.u64();
     const hs = r.varbytes(10_000), cs = r.varbytes(10_000), dust = r.u64(), omit = r.u8() == 1;
