@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Firmware build: `firmware/build.sh <target> [engine]`
+#   targets: shim-test (C unit test of the shim), linux-sim (native, both engines)
+#   engine:  wasm3 | wasm2c | both (default both)
+# Third-party sources are unpacked into .cache/ (never the repo):
+#   libsecp256k1: Debian source package (`apt-get source libsecp256k1`, needs a
+#     deb-src line) or SECP_DIR=<unpacked tree>
+#   wasm3: ../shared/vendor/wasm3-src.tar.gz (SHA-256 checked) or WASM3_DIR=<tree>
+# Outputs in build/firmware/<target>/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TARGET="${1:-linux-sim}"
+ENGINE="${2:-both}"
+CACHE="$ROOT/.cache/firmware"
+OUT="$ROOT/build/firmware/$TARGET"
+JOBS="${JOBS:-2}"
+mkdir -p "$CACHE" "$OUT"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "build.sh: '$1' not found (apt-get install $2)" >&2; exit 3; }; }
+
+secp_dir() {
+  if [ -n "${SECP_DIR:-}" ]; then echo "$SECP_DIR"; return; fi
+  local d
+  d=$(ls -d "$CACHE"/secp/libsecp256k1-*/ 2>/dev/null | head -1 || true)
+  if [ -z "$d" ]; then
+    mkdir -p "$CACHE/secp"
+    # dpkg-source checks the .dsc checksums of the Debian archive
+    (cd "$CACHE/secp" && apt-get source -q libsecp256k1 >&2) || {
+      echo "build.sh: cannot fetch libsecp256k1 source: add a deb-src line and apt-get update, or set SECP_DIR" >&2; exit 3; }
+    d=$(ls -d "$CACHE"/secp/libsecp256k1-*/ | head -1)
+  fi
+  echo "${d%/}"
+}
+
+wasm3_dir() {
+  if [ -n "${WASM3_DIR:-}" ]; then echo "$WASM3_DIR"; return; fi
+  local tgz="$ROOT/../shared/vendor/wasm3-src.tar.gz"
+  [ -f "$tgz" ] || tgz="/work/shared/vendor/wasm3-src.tar.gz"
+  local want got
+  want=$(cut -d' ' -f1 "$tgz.sha256")
+  if [ ! -f "$CACHE/wasm3/.ok-$want" ]; then
+    got=$(sha256sum "$tgz" | cut -d' ' -f1)
+    [ "$got" = "$want" ] || { echo "build.sh: wasm3 archive checksum mismatch ($got != $want)" >&2; exit 3; }
+    rm -rf "$CACHE/wasm3" && mkdir -p "$CACHE/wasm3"
+    tar -xzf "$tgz" -C "$CACHE/wasm3"
+    touch "$CACHE/wasm3/.ok-$want"
+  fi
+  local src
+  src=$(dirname "$(find "$CACHE/wasm3" -name m3_env.c -path '*source*' | head -1)")
+  echo "$(dirname "$src")"
+}
+
+SECP_DEFS="-DENABLE_MODULE_ECDH -DENABLE_MODULE_EXTRAKEYS -DENABLE_MODULE_SCHNORRSIG -DUSE_EXTERNAL_DEFAULT_CALLBACKS"
+
+# build_secp <cc> <cflags> <outdir> <window> <genbits>
+build_secp() {
+  local cc="$1" cflags="$2" od="$3" win="$4" gen="$5" s
+  s=$(secp_dir)
+  mkdir -p "$od"
+  local defs="$SECP_DEFS -DECMULT_WINDOW_SIZE=$win -DECMULT_GEN_PREC_BITS=$gen"
+  for f in secp256k1 precomputed_ecmult precomputed_ecmult_gen; do
+    if [ ! -f "$od/$f.o" ] || [ "$s/src/$f.c" -nt "$od/$f.o" ]; then
+      $cc $cflags -w $defs -I"$s" -I"$s/src" -c "$s/src/$f.c" -o "$od/$f.o" &
+    fi
+  done
+  wait
+}
+
+core_wasm() {
+  [ -f "$ROOT/build/core.wasm" ] || { echo "build.sh: build/core.wasm missing: npm run asbuild" >&2; exit 3; }
+  echo "$ROOT/build/core.wasm"
+}
+
+case "$TARGET" in
+  shim-test)
+    need gcc build-essential
+    build_secp gcc "-O2" "$OUT/secp" 15 4
+    S=$(secp_dir)
+    gcc -O2 -Wall -Wextra -I"$S/include" "$ROOT/firmware/test/test_shim.c" "$ROOT/firmware/shim/vigil_crypto.c" \
+      "$ROOT/firmware/shim/hashes.c" "$ROOT/firmware/shim/secp_callbacks.c" "$OUT"/secp/*.o -o "$OUT/test_shim"
+    "$OUT/test_shim"
+    ;;
+  *)
+    BOARD_SH="$ROOT/boards/$TARGET/build.sh"
+    [ -f "$BOARD_SH" ] || { echo "build.sh: unknown target '$TARGET'" >&2; exit 2; }
+    export ROOT CACHE OUT JOBS ENGINE SECP_DEFS
+    # shellcheck source=/dev/null
+    . "$BOARD_SH"
+    ;;
+esac
