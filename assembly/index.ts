@@ -17,6 +17,7 @@ import { handleChannel } from "./signer/channels";
 import { handlePersist } from "./signer/persist";
 import { handleChain } from "./chain/follower";
 import { handlePayments } from "./signer/payments";
+import { handleCommitment } from "./signer/commitment";
 import { checkOperator, isOperatorMethod, recordOperator } from "./signer/operator";
 import { handleChainTool } from "./tools/chain";
 import { handleLightningTool } from "./tools/lightning";
@@ -43,6 +44,7 @@ function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method < 0x0100) return handleNode(method, r, w);
   if (range == 0x0100) return handleNodeSign(method, r, w);
   if (range == 0x0300) return handleChain(method, r, w);
+  if (range == 0x0400) return handleCommitment(method, r, w);
   if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
   if (range == 0x0800) return handlePayments(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);

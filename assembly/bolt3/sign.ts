@@ -3,6 +3,9 @@ import { ecdsaSign, ecdsaVerify } from "../crypto";
 import { Tx } from "../bitcoin/tx";
 import { SigHash, Sighasher } from "../bitcoin/sighash";
 import { derDecode, derEncode } from "../bitcoin/der";
+import { Commitment, CommitmentKeys, CommitmentParams, OutKind } from "./commitment";
+import { buildHtlcTx } from "./htlc";
+import { fundingScript } from "./scripts";
 
 /** DER signature of input 0 of `tx` spending `amount` locked by `witnessScript`. */
 export function signInput(tx: Tx, witnessScript: Uint8Array, amount: u64, sec: Uint8Array, hashType: u8 = SigHash.ALL): Uint8Array | null {
@@ -43,4 +46,26 @@ export function htlcWitness(remoteSig: Uint8Array, localSig: Uint8Array, preimag
   w.push(preimage);
   w.push(witnessScript);
   return w;
+}
+
+/**
+ * Our signatures on the peer's commitment `c` (built from `p` and `k`, the peer
+ * broadcasting): [commitment sig, then one per HTLC tx in output order], DER
+ * with SIGHASH_ALL, HTLC txs SINGLE|ANYONECANPAY with anchors. Null on a bad key.
+ */
+export function signCounterpartyCommitment(p: CommitmentParams, c: Commitment, k: CommitmentKeys, fundingSat: u64, fundingSecret: Uint8Array, htlcSecret: Uint8Array): Uint8Array[] | null {
+  const out = new Array<Uint8Array>();
+  const sig = signInput(c.tx, fundingScript(k.broadcasterFunding, k.countersignatoryFunding), fundingSat, fundingSecret);
+  if (sig === null) return null;
+  out.push(sig!);
+  const ht: u8 = p.anchors ? <u8>(SigHash.SINGLE | SigHash.ANYONECANPAY) : SigHash.ALL;
+  for (let o = 0; o < c.outputs.length; o++) {
+    const b = c.outputs[o];
+    if (b.kind != OutKind.HTLC) continue;
+    const tx = buildHtlcTx(c, o, p.htlcs[b.htlc], p.feeratePerKw, p.anchors, k.revocation, k.broadcasterDelayed, p.toSelfDelay);
+    const hs = signInput(tx, b.witnessScript, b.value, htlcSecret, ht);
+    if (hs === null) return null;
+    out.push(hs!);
+  }
+  return out;
 }

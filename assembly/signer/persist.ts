@@ -13,6 +13,7 @@ import { Code, CoreError, malformed, invalidArgument, invalidState } from "../pr
 import { decodePolicy, PolicyConfig } from "../policy/config";
 import { ldkChannelSecrets } from "../keys/ldk";
 import { Channel, ChannelSetup } from "./channel";
+import { CounterpartyState } from "./counterparty_state";
 import { SIGNER } from "./state";
 import { idKey } from "./channels";
 import { ChainState, readChain } from "../chain/follower";
@@ -99,12 +100,14 @@ function readChannel(r: Reader): Channel | null {
   const fundingPub = r.bytes(33);
   const ready = r.u8();
   const setup: ChannelSetup | null = ready == 1 ? ChannelSetup.read(r) : null;
-  if (!r.ok()) return null;
+  const cps = CounterpartyState.read(r);
+  if (!r.ok() || cps === null) return null;
   const secrets = ldkChannelSecrets(SIGNER.keys!, id);
   if (secrets === null) return null;
   for (let i = 0; i < 33; i++) if (secrets.fundingPub[i] != fundingPub[i]) { r.fail("channel record does not match this seed"); return null; }
   const c = new Channel(id, value, secrets);
   c.setup = setup;
+  c.counterparty = cps!;
   return c;
 }
 

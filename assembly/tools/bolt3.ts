@@ -8,7 +8,7 @@ import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, re
 import { Shachain } from "../bolt3/shachain";
 import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
-import { fundingWitness, htlcWitness, signInput, verifyInput } from "../bolt3/sign";
+import { fundingWitness, htlcWitness, signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
 import { fundingScript } from "../bolt3/scripts";
 import { legacyClosing, simpleClosing } from "../bolt3/closing";
 import { SigHash } from "../bitcoin/sighash";
@@ -61,29 +61,6 @@ export namespace Bolt3Tool {
   export const SIGN_COUNTERPARTY_COMMITMENT: u16 = 0x8215;
 }
 
-/** Our signatures on the peer's commitment and its HTLC txs (what commitment_signed carries). */
-function signAsCountersignatory(p: CommitmentParams, c: Commitment, bFunding: Uint8Array, cFunding: Uint8Array, fundingSat: u64, fundingSecret: Uint8Array, htlcSecret: Uint8Array | null,
-  revocation: Uint8Array, delayed: Uint8Array, w: Writer): CoreError | null {
-  if (htlcSecret === null) return invalidArgument("htlc secret");
-  const fs = fundingScript(bFunding, cFunding);
-  const sig = signInput(c.tx, fs, fundingSat, fundingSecret);
-  if (sig === null) return invalidArgument("funding secret");
-  w.varbytes(sig!);
-  const ht: u8 = p.anchors ? <u8>(SigHash.SINGLE | SigHash.ANYONECANPAY) : SigHash.ALL;
-  let n = 0;
-  for (let o = 0; o < c.outputs.length; o++) if (c.outputs[o].kind == OutKind.HTLC) n++;
-  w.u16(<u16>n);
-  for (let o = 0; o < c.outputs.length; o++) {
-    const out = c.outputs[o];
-    if (out.kind != OutKind.HTLC) continue;
-    const tx = buildHtlcTx(c, o, p.htlcs[out.htlc], p.feeratePerKw, p.anchors, revocation, delayed, p.toSelfDelay);
-    const hs = signInput(tx, out.witnessScript, out.value, htlcSecret!, ht);
-    if (hs === null) return invalidArgument("htlc secret");
-    w.varbytes(hs!);
-  }
-  return null;
-}
-
 function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreError | null {
   const p = new CommitmentParams();
   p.anchors = r.u8() == 1;
@@ -109,8 +86,17 @@ function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreErro
   const bh = derivePubkey(bHtlc, pcp), ch = derivePubkey(cHtlc, pcp);
   if (rev === null || delayed === null || bh === null || ch === null) return invalidArgument("points");
   p.obscuringFactor = p.broadcasterIsFunder ? obscuringFactor(bPay, cPay) : obscuringFactor(cPay, bPay);
-  const c = buildCommitment(p, new CommitmentKeys(rev!, delayed!, cPay, bh!, ch!, bFunding, cFunding));
-  if (sign) return signAsCountersignatory(p, c, bFunding, cFunding, fundingSat, fundingSecret, derivePrivkey(htlcBaseSecret, pcp), rev!, delayed!, w);
+  const keys = new CommitmentKeys(rev!, delayed!, cPay, bh!, ch!, bFunding, cFunding);
+  const c = buildCommitment(p, keys);
+  if (sign) {
+    const hs = derivePrivkey(htlcBaseSecret, pcp);
+    if (hs === null) return invalidArgument("secrets");
+    const sigs = signCounterpartyCommitment(p, c, keys, fundingSat, fundingSecret, hs!);
+    if (sigs === null) return invalidArgument("secrets");
+    w.varbytes(sigs![0]).u16(<u16>(sigs!.length - 1));
+    for (let i = 1; i < sigs!.length; i++) w.varbytes(sigs![i]);
+    return null;
+  }
   let toB: u64 = 0, toC: u64 = 0;
   for (let i = 0; i < c.outputs.length; i++) {
     if (c.outputs[i].kind == OutKind.TO_LOCAL) toB = c.outputs[i].value;

@@ -1,0 +1,26 @@
+// Client of the core's commitment methods (assembly/signer/commitment.ts, 0x0400-0x04ff).
+import { Reader, Writer } from "./protocol/codec.js";
+import { Signer } from "./signer.js";
+
+export const CommitmentMethod = { SIGN_COUNTERPARTY_COMMITMENT: 0x0400, VALIDATE_COUNTERPARTY_REVOCATION: 0x0401 } as const;
+
+/** An HTLC of a channel state; `ours` = offered by us. */
+export interface StateHtlc { ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }
+export interface ChannelState { number: bigint; point: Uint8Array; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: StateHtlc[] }
+
+/** Our signatures for the peer's commitment `state` (commitment_signed): the commitment's, then one per HTLC tx. */
+export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st: ChannelState, hostTime = BigInt(Math.floor(Date.now() / 1000))): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
+  const w = new Writer().bytes(channelId).u64(st.number).bytes(st.point).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
+  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  const r = new Reader(s.request(CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT, w.u64(hostTime).finish()));
+  const sig = r.varbytes();
+  const htlcSigs: Uint8Array[] = [];
+  for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
+  r.finish();
+  return { sig, htlcSigs };
+}
+
+/** The peer's revoke_and_ack: the secret of its commitment `number`. */
+export function validateCounterpartyRevocation(s: Signer, channelId: Uint8Array, number: bigint, secret: Uint8Array): void {
+  s.request(CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION, new Writer().bytes(channelId).u64(number).bytes(secret).finish());
+}
