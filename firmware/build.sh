@@ -71,6 +71,24 @@ core_wasm() {
   echo "$ROOT/build/core.wasm"
 }
 
+# embed_wasm <core.wasm> <out.c>: the module as a const array (wasm3 reads it in place)
+embed_wasm() {
+  { echo "#include <stdint.h>"
+    echo "const uint32_t vigil_core_wasm_len = $(stat -c %s "$1");"
+    echo "__attribute__((aligned(4))) const uint8_t vigil_core_wasm[] = {"
+    od -An -v -tx1 "$1" | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'
+    echo "};"; } > "$2"
+}
+
+# wasm2c_core <core.wasm> <outdir>: core_w2c.c/.h (Debian wabt)
+wasm2c_core() {
+  need wasm2c wabt
+  wasm2c "$1" -n core -o "$2/core_w2c.c"
+}
+
+WASM3_SRCS="m3_bind m3_code m3_compile m3_core m3_env m3_exec m3_function m3_info m3_module m3_parse m3_validate"
+W2C_RT=/usr/share/wabt/wasm2c
+
 case "$TARGET" in
   shim-test)
     need gcc build-essential

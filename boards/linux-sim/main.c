@@ -1,0 +1,45 @@
+/* linux-sim: the device as a native Linux process. Serial frames on stdin,
+ * replies on stdout (or a pty: `--pty` prints the slave path on stderr). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
+#include "../../firmware/serial/serial.h"
+#include "../../firmware/device/device.h"
+#include "../../firmware/engine/vigil_engine.h"
+
+static int out_fd = 1;
+
+void ser_write(const uint8_t *p, uint32_t n) {
+  while (n) {
+    ssize_t k = write(out_fd, p, n);
+    if (k < 0) { if (errno == EINTR) continue; exit(1); }
+    p += k; n -= (uint32_t)k;
+  }
+}
+
+void vigil_fatal(const char *msg) { fprintf(stderr, "fatal: %s\n", msg); abort(); }
+
+int main(int argc, char **argv) {
+  int in_fd = 0;
+  if (argc > 1 && !strcmp(argv[1], "--pty")) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m < 0 || grantpt(m) || unlockpt(m)) { perror("pty"); return 1; }
+    fprintf(stderr, "pty %s\n", ptsname(m));
+    in_fd = out_fd = m;
+  }
+  if (dev_init()) { fprintf(stderr, "engine %s failed to load: %s\n", ve_name(), ve_trap_message()); return 1; }
+  fprintf(stderr, "vigil linux-sim ready (%s)\n", ve_name());
+  static uint8_t buf[65536];
+  for (;;) {
+    ssize_t n = read(in_fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) { if (errno == EINTR) continue; break; }
+    ser_feed(buf, (uint32_t)n);
+  }
+  fprintf(stderr, "executed %u, nacks %u, replays %u\n", dev_executed, ser_nacks, ser_replays);
+  return 0;
+}

@@ -1,0 +1,18 @@
+/* The device end of the signer: runs requests through the engine and keeps
+ * the write-ahead contract of docs/protocol.md §State exactly as the Node
+ * InProcessTransport does (state_export → commit → state_ack before the reply
+ * is released; init + state_import after a trap), so replies are identical. */
+#ifndef VIGIL_DEVICE_H
+#define VIGIL_DEVICE_H
+#include <stdint.h>
+
+int dev_init(void);
+/* One request frame in; the reply frame (in a device buffer, valid until the next call). */
+const uint8_t *dev_request(const uint8_t *req, uint32_t len, uint32_t *reply_len);
+/* Requests executed by the core (not counting internal ones): for the fault tests. */
+extern uint32_t dev_executed;
+
+/* Durable store hook: called with the batch before the reply is released.
+ * Default (weak) keeps records in RAM only. Return 0 when durable. */
+int dev_store_commit(uint64_t state_version);
+#endif

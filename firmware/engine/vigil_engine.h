@@ -1,0 +1,25 @@
+/* One interface over the two engines that run core.wasm on a device:
+ * wasm3 (interpreter, engine_wasm3.c) and wasm2c (ahead-of-time, engine_wasm2c.c).
+ * The ABI is docs/protocol.md's: vigil_input / vigil_handle / vigil_output.
+ * One request at a time; nothing here allocates per request. */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+#include <stdint.h>
+
+/* Build (or rebuild after a trap) the instance. 0 on success. */
+int ve_load(void);
+/* Guest buffer for a request of len bytes (vigil_input); NULL if over max_message or on a trap. */
+uint8_t *ve_input(uint32_t len);
+/* Run vigil_handle(len). Reply length, or -1 if the core trapped (the
+ * instance is then discarded: call ve_load and restore state). */
+int32_t ve_handle(uint32_t len);
+/* The reply of the last ve_handle (vigil_output), valid until the next call. */
+const uint8_t *ve_output(uint32_t n);
+/* Linear memory pages (vigil_memory_pages). */
+uint32_t ve_memory_pages(void);
+/* "wasm3" or "wasm2c". */
+const char *ve_name(void);
+/* Last trap message (for logs). */
+const char *ve_trap_message(void);
+
+#endif
