@@ -24,3 +24,29 @@ export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st:
 export function validateCounterpartyRevocation(s: Signer, channelId: Uint8Array, number: bigint, secret: Uint8Array): void {
   s.request(CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION, new Writer().bytes(channelId).u64(number).bytes(secret).finish());
 }
+
+export const HolderMethod = { GET_PER_COMMITMENT_POINT: 0x0402, VALIDATE_HOLDER_COMMITMENT: 0x0403, REVOKE_HOLDER_COMMITMENT: 0x0404, SIGN_HOLDER_COMMITMENT: 0x0405 } as const;
+export type HolderState = Omit<ChannelState, "point">;
+
+export function perCommitmentPoint(s: Signer, channelId: Uint8Array, number: bigint): Uint8Array {
+  return s.request(HolderMethod.GET_PER_COMMITMENT_POINT, new Writer().bytes(channelId).u64(number).finish());
+}
+
+/** The peer's commitment_signed on our commitment `st`: its signature and one per HTLC tx (output order). */
+export function validateHolderCommitment(s: Signer, channelId: Uint8Array, st: HolderState, sig: Uint8Array, htlcSigs: Uint8Array[]): void {
+  const w = new Writer().bytes(channelId).u64(st.number).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
+  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  w.varbytes(sig).u16(htlcSigs.length);
+  for (const x of htlcSigs) w.varbytes(x);
+  s.request(HolderMethod.VALIDATE_HOLDER_COMMITMENT, w.finish());
+}
+
+/** revoke_and_ack: the secret of our commitment `number`. */
+export function revokeHolderCommitment(s: Signer, channelId: Uint8Array, number: bigint): Uint8Array {
+  return s.request(HolderMethod.REVOKE_HOLDER_COMMITMENT, new Writer().bytes(channelId).u64(number).finish());
+}
+
+/** Our signature on our latest commitment, to force-close. */
+export function signHolderCommitment(s: Signer, channelId: Uint8Array, number: bigint): Uint8Array {
+  return new Reader(s.request(HolderMethod.SIGN_HOLDER_COMMITMENT, new Writer().bytes(channelId).u64(number).finish())).varbytes();
+}

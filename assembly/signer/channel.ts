@@ -4,7 +4,7 @@
 import { ChannelSecrets } from "../keys/scheme";
 import { Writer } from "../codec/writer";
 import { Reader } from "../codec/reader";
-import { CounterpartyState } from "./counterparty_state";
+import { CounterpartyState, HolderState } from "./counterparty_state";
 
 export const MAX_SCRIPT: i32 = 10_000;
 
@@ -77,6 +77,7 @@ export class ChannelSetup {
 export class Channel {
   setup: ChannelSetup | null = null;
   counterparty: CounterpartyState = new CounterpartyState();
+  holder: HolderState = new HolderState();
   constructor(public id: Uint8Array, public channelValueSat: u64, public secrets: ChannelSecrets) {}
 
   isReady(): bool { return this.setup !== null; }
@@ -87,5 +88,6 @@ export class Channel {
     w.u8(this.setup !== null ? 1 : 0);
     if (this.setup !== null) this.setup!.write(w);
     this.counterparty.write(w);
+    this.holder.write(w);
   }
 }

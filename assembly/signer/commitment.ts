@@ -16,11 +16,14 @@ import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
 import { pubkeyCreate, pubkeyParse, sha256 } from "../crypto";
 import { Rule } from "../policy/rules";
-import { CommitmentKeys, CommitmentParams, Htlc, buildCommitment, obscuringFactor } from "../bolt3/commitment";
-import { derivePrivkey, derivePubkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
+import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
+import { buildHtlcTx } from "../bolt3/htlc";
+import { fundingScript } from "../bolt3/scripts";
+import { SigHash } from "../bitcoin/sighash";
+import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { Shachain } from "../bolt3/shachain";
-import { signCounterpartyCommitment } from "../bolt3/sign";
-import { ChannelType } from "./channel";
+import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
+import { Channel, ChannelSetup, ChannelType } from "./channel";
 import { CounterpartyState, StateHtlc } from "./counterparty_state";
 import { findChannel } from "./channels";
 import { authorizePayment } from "./payments";
@@ -29,9 +32,58 @@ import { SIGNER } from "./state";
 export namespace CommitmentMethod {
   export const SIGN_COUNTERPARTY_COMMITMENT: u16 = 0x0400;
   export const VALIDATE_COUNTERPARTY_REVOCATION: u16 = 0x0401;
+  /** id[32] | u64 commitment_number → per_commitment_point[33] */
+  export const GET_PER_COMMITMENT_POINT: u16 = 0x0402;
+  /**
+   * id[32] | u64 commitment_number | u32 feerate_per_kw | u64 to_holder_msat | u64 to_counterparty_msat |
+   * u16 n | n × htlc | varbytes counterparty_sig | u16 m | m × varbytes htlc_sig (output order)
+   */
+  export const VALIDATE_HOLDER_COMMITMENT: u16 = 0x0403;
+  /** id[32] | u64 commitment_number → per_commitment_secret[32] (revoke_and_ack) */
+  export const REVOKE_HOLDER_COMMITMENT: u16 = 0x0404;
+  /** id[32] | u64 commitment_number → varbytes our signature on our commitment (force close) */
+  export const SIGN_HOLDER_COMMITMENT: u16 = 0x0405;
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
+
+
+/**
+ * The rules every commitment state passes, whichever side broadcasts it:
+ * value conservation, fee range, HTLC count and in-flight limits, and the
+ * first commitment's shape.
+ */
+function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): CoreError | null {
+  const p = SIGNER.policy;
+  let e: CoreError | null = null;
+  // Value: every msat of the channel is in a balance or an HTLC.
+  let total: u64 = toHolder + toCounterparty, inflight: u64 = 0;
+  let ours = 0, theirs = 0;
+  for (let i = 0; i < htlcs.length; i++) {
+    total += htlcs[i].amountMsat;
+    inflight += htlcs[i].amountMsat;
+    if (htlcs[i].ours) ours++; else theirs++;
+  }
+  if (total != setup.channelValueSat * 1000) return invalidArgument("balances and HTLCs do not add up to the channel value");
+  const cfg = p.cfg;
+  e = p.check(Rule.COMMITMENT_FEE_RANGE, feerate >= cfg.commitmentFeerateMin && feerate <= cfg.commitmentFeerateMax,
+    "feerate " + feerate.toString() + " outside [" + cfg.commitmentFeerateMin.toString() + ", " + cfg.commitmentFeerateMax.toString() + "]");
+  if (e !== null) return e;
+  e = p.check(Rule.COMMITMENT_HTLC_COUNT_LIMIT, <u32>ours <= cfg.htlcCountMax && <u32>theirs <= cfg.htlcCountMax,
+    "HTLCs " + ours.toString() + " offered / " + theirs.toString() + " received, limit " + cfg.htlcCountMax.toString());
+  if (e !== null) return e;
+  e = p.check(Rule.COMMITMENT_HTLC_INFLIGHT_LIMIT, inflight <= cfg.htlcInflightMaxMsat, "in flight " + inflight.toString() + " msat over " + cfg.htlcInflightMaxMsat.toString());
+  if (e !== null) return e;
+  if (number == 0) {
+    e = p.check(Rule.COMMITMENT_FIRST_NO_HTLCS, htlcs.length == 0, "the first commitment has HTLCs");
+    if (e !== null) return e;
+    const funder = setup.channelValueSat * 1000 - setup.pushMsat;
+    const ok = setup.isOutbound ? toHolder == funder && toCounterparty == setup.pushMsat : toCounterparty == funder && toHolder == setup.pushMsat;
+    e = p.check(Rule.COMMITMENT_INITIAL_FUNDING_VALUE, ok, "the first commitment does not pay the funder its funding");
+    if (e !== null) return e;
+  }
+  return null;
+}
 
 function payloadDigest(r: Reader, start: i32, end: i32): Uint8Array {
   return sha256(r.buf.subarray(start, end));
@@ -69,32 +121,8 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   let e = p.check(Rule.COMMITMENT_PREVIOUS_REVOKED, number < st.revokedCount + 2,
     "commitment " + number.toString() + " while " + (number >= 2 ? (number - 2).toString() : "0") + " is not revoked");
   if (e !== null) return e;
-  // Value: every msat of the channel is in a balance or an HTLC.
-  let total: u64 = toHolder + toCounterparty, inflight: u64 = 0;
-  let ours = 0, theirs = 0;
-  for (let i = 0; i < htlcs.length; i++) {
-    total += htlcs[i].amountMsat;
-    inflight += htlcs[i].amountMsat;
-    if (htlcs[i].ours) ours++; else theirs++;
-  }
-  if (total != setup.channelValueSat * 1000) return invalidArgument("balances and HTLCs do not add up to the channel value");
-  const cfg = p.cfg;
-  e = p.check(Rule.COMMITMENT_FEE_RANGE, feerate >= cfg.commitmentFeerateMin && feerate <= cfg.commitmentFeerateMax,
-    "feerate " + feerate.toString() + " outside [" + cfg.commitmentFeerateMin.toString() + ", " + cfg.commitmentFeerateMax.toString() + "]");
+  e = checkState(setup, number, feerate, toHolder, toCounterparty, htlcs);
   if (e !== null) return e;
-  e = p.check(Rule.COMMITMENT_HTLC_COUNT_LIMIT, <u32>ours <= cfg.htlcCountMax && <u32>theirs <= cfg.htlcCountMax,
-    "HTLCs " + ours.toString() + " offered / " + theirs.toString() + " received, limit " + cfg.htlcCountMax.toString());
-  if (e !== null) return e;
-  e = p.check(Rule.COMMITMENT_HTLC_INFLIGHT_LIMIT, inflight <= cfg.htlcInflightMaxMsat, "in flight " + inflight.toString() + " msat over " + cfg.htlcInflightMaxMsat.toString());
-  if (e !== null) return e;
-  if (number == 0) {
-    e = p.check(Rule.COMMITMENT_FIRST_NO_HTLCS, htlcs.length == 0, "the first commitment has HTLCs");
-    if (e !== null) return e;
-    const funder = setup.channelValueSat * 1000 - setup.pushMsat;
-    const ok = setup.isOutbound ? toHolder == funder && toCounterparty == setup.pushMsat : toCounterparty == funder && toHolder == setup.pushMsat;
-    e = p.check(Rule.COMMITMENT_INITIAL_FUNDING_VALUE, ok, "the first commitment does not pay the funder its funding");
-    if (e !== null) return e;
-  }
   // Payments: each HTLC of ours that the last signed state did not have goes out now.
   if (!retry) {
     for (let i = 0; i < htlcs.length; i++) {
@@ -185,8 +213,169 @@ function serialize(s: Shachain): Uint8Array {
   return w.finish();
 }
 
+/** Our commitment `number` for a state (we broadcast), with its keys. */
+class HolderBuild {
+  constructor(public params: CommitmentParams, public built: Commitment, public keys: CommitmentKeys) {}
+}
+
+function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): HolderBuild | null {
+  const setup = c.setup!, sec = c.secrets, cp = setup.counterparty!;
+  const point = pubkeyCreate(perCommitmentSecret(sec.commitmentSeed, MAX_INDEX - number));
+  if (point === null) return null;
+  const params = new CommitmentParams();
+  params.anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  params.fundingTxid = setup.fundingTxid;
+  params.fundingVout = setup.fundingVout;
+  params.obscuringFactor = setup.isOutbound ? obscuringFactor(sec.paymentBasepoint, cp.payment) : obscuringFactor(cp.payment, sec.paymentBasepoint);
+  params.commitmentNumber = number;
+  params.toSelfDelay = setup.counterpartySelectedContestDelay;
+  params.dustLimitSat = setup.holderDustLimitSat;
+  params.feeratePerKw = <u64>feerate;
+  params.toBroadcasterMsat = toHolder;
+  params.toCountersignatoryMsat = toCounterparty;
+  params.broadcasterIsFunder = setup.isOutbound;
+  for (let i = 0; i < htlcs.length; i++) params.htlcs.push(new Htlc(htlcs[i].ours, htlcs[i].amountMsat, htlcs[i].cltvExpiry, htlcs[i].paymentHash));
+  const rev = revocationPubkey(cp.revocation, point!), delayed = derivePubkey(sec.delayedPaymentBasepoint, point!);
+  const ourHtlc = derivePubkey(sec.htlcBasepoint, point!), theirHtlc = derivePubkey(cp.htlc, point!);
+  if (rev === null || delayed === null || ourHtlc === null || theirHtlc === null) return null;
+  const keys = new CommitmentKeys(rev!, delayed!, cp.payment, ourHtlc!, theirHtlc!, sec.fundingPub, cp.funding);
+  return new HolderBuild(params, buildCommitment(params, keys), keys);
+}
+
+class StateFields {
+  constructor(public number: u64, public feerate: u32, public toHolder: u64, public toCounterparty: u64, public htlcs: StateHtlc[]) {}
+}
+
+function readFields(r: Reader): StateFields {
+  const number = r.u64(), feerate = r.u32(), toHolder = r.u64(), toCounterparty = r.u64();
+  const n = <i32>r.u16();
+  if (r.ok() && n > MAX_HTLCS) r.fail("at most 966 HTLCs");
+  const htlcs = new Array<StateHtlc>();
+  for (let i = 0; i < n && r.ok(); i++) htlcs.push(StateHtlc.read(r));
+  return new StateFields(number, feerate, toHolder, toCounterparty, htlcs);
+}
+
+/** The ready channel `id`, or null with the error in `why[0]`. */
+function readyChannel(id: Uint8Array, why: CoreError[]): Channel | null {
+  const c = findChannel(id);
+  if (c === null) { why.push(invalidArgument("unknown channel")); return null; }
+  if (!c!.isReady()) { why.push(invalidState("ready_channel first")); return null; }
+  return c;
+}
+
+function getPoint(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  if (!r.finish()) return malformed(r.err!);
+  const c = findChannel(id);
+  if (c === null) return invalidArgument("unknown channel");
+  if (number > MAX_INDEX) return invalidArgument("commitment number");
+  w.bytes(pubkeyCreate(perCommitmentSecret(c!.secrets.commitmentSeed, MAX_INDEX - number))!);
+  return null;
+}
+
+/** The peer's commitment_signed on our next commitment: verify before we may revoke the previous one. */
+function validateHolder(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32);
+  const start = r.pos;
+  const f = readFields(r);
+  const end = r.pos;
+  const sig = r.varbytes(73);
+  const m = <i32>r.u16();
+  const htlcSigs = new Array<Uint8Array>();
+  for (let i = 0; i < m && r.ok(); i++) htlcSigs.push(r.varbytes(73));
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const found = readyChannel(id, why);
+  if (found === null) return why[0];
+  const c = found!;
+  const st = c.holder;
+  const content = r.buf.slice(start, end);
+  const retry = st.validated > 0 && f.number == st.validated - 1;
+  if (!retry && f.number != st.validated) return invalidState("holder commitment " + f.number.toString() + " out of order (next is " + st.validated.toString() + ")");
+  const p = SIGNER.policy;
+  let e: CoreError | null = null;
+  if (retry) {
+    let same = content.length == st.last.length;
+    for (let i = 0; i < content.length && same; i++) same = content[i] == st.last[i];
+    e = p.check(Rule.COMMITMENT_RETRY_SAME, same, "a retry of holder commitment " + f.number.toString() + " with different content");
+    if (e !== null) return e;
+  }
+  e = p.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, f.number >= st.revealed, "holder commitment " + f.number.toString() + " is already revoked");
+  if (e !== null) return e;
+  e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (e !== null) return e;
+  const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (b === null) return invalidArgument("keys");
+  const fs = fundingScript(b!.keys.broadcasterFunding, b!.keys.countersignatoryFunding);
+  const all: u8[] = [SigHash.ALL];
+  if (!verifyInput(b!.built.tx, fs, c.setup!.channelValueSat, c.setup!.counterparty!.funding, sig, all)) return invalidArgument("the counterparty's commitment signature does not verify");
+  const htlcType: u8[] = b!.params.anchors ? [<u8>(SigHash.SINGLE | SigHash.ANYONECANPAY)] : all;
+  let k = 0;
+  for (let o = 0; o < b!.built.outputs.length; o++) {
+    const out = b!.built.outputs[o];
+    if (out.kind != OutKind.HTLC) continue;
+    if (k >= htlcSigs.length) return invalidArgument("one counterparty signature per HTLC output");
+    const tx = buildHtlcTx(b!.built, o, b!.params.htlcs[out.htlc], b!.params.feeratePerKw, b!.params.anchors, b!.keys.revocation, b!.keys.broadcasterDelayed, b!.params.toSelfDelay);
+    if (!verifyInput(tx, out.witnessScript, out.value, b!.keys.countersignatoryHtlc, htlcSigs[k], htlcType)) return invalidArgument("HTLC signature " + k.toString() + " does not verify");
+    k++;
+  }
+  if (k != htlcSigs.length) return invalidArgument("one counterparty signature per HTLC output");
+  if (!retry) {
+    st.validated = f.number + 1;
+    st.last = content;
+    SIGNER.touch("c/" + idHex(id));
+  }
+  return null;
+}
+
+/** revoke_and_ack: the secret of commitment `number`, only once the next one is validated (hard). */
+function revokeHolder(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const found = readyChannel(id, why);
+  if (found === null) return why[0];
+  const c = found!;
+  const st = c.holder;
+  const e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_SIGNED, number + 1 < st.validated,
+    "commitment " + (number + 1).toString() + " has no valid counterparty signature yet");
+  if (e !== null) return e;
+  if (number > st.revealed) return invalidState("revocation of " + number.toString() + " skips " + st.revealed.toString());
+  if (number == st.revealed) {
+    st.revealed = number + 1;
+    SIGNER.touch("c/" + idHex(id));
+  }
+  w.bytes(perCommitmentSecret(c.secrets.commitmentSeed, MAX_INDEX - number));
+  return null;
+}
+
+/** Our signature on our latest validated commitment (a force close), never on a revoked one (hard). */
+function signHolder(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const found = readyChannel(id, why);
+  if (found === null) return why[0];
+  const c = found!;
+  const st = c.holder;
+  const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
+  if (e !== null) return e;
+  if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be signed");
+  const f = readFields(new Reader(st.last));
+  const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (b === null) return invalidArgument("keys");
+  const sig = signInput(b!.built.tx, fundingScript(b!.keys.broadcasterFunding, b!.keys.countersignatoryFunding), c.setup!.channelValueSat, c.secrets.funding);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  w.varbytes(sig!);
+  return null;
+}
+
 export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
+  if (method == CommitmentMethod.GET_PER_COMMITMENT_POINT) return getPoint(r, w);
+  if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT) return validateHolder(r, w);
+  if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
+  if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

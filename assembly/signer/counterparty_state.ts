@@ -51,3 +51,20 @@ export class CounterpartyState {
   }
 }
 
+
+/** What the signer remembers of its own (holder) commitments. */
+export class HolderState {
+  validated: u64 = 0; // commitments 0..validated-1 carry the peer's valid signatures
+  revealed: u64 = 0; // secrets released: 0..revealed-1 are revoked
+  last: Uint8Array = new Uint8Array(0); // the state of commitment validated-1, as the node sent it
+
+  write(w: Writer): void { w.u64(this.validated).u64(this.revealed).varbytes(this.last); }
+
+  static read(r: Reader): HolderState {
+    const s = new HolderState();
+    s.validated = r.u64();
+    s.revealed = r.u64();
+    s.last = r.varbytes(1 << 20);
+    return s;
+  }
+}

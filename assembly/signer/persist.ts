@@ -13,7 +13,7 @@ import { Code, CoreError, malformed, invalidArgument, invalidState } from "../pr
 import { decodePolicy, PolicyConfig } from "../policy/config";
 import { ldkChannelSecrets } from "../keys/ldk";
 import { Channel, ChannelSetup } from "./channel";
-import { CounterpartyState } from "./counterparty_state";
+import { CounterpartyState, HolderState } from "./counterparty_state";
 import { SIGNER } from "./state";
 import { idKey } from "./channels";
 import { ChainState, readChain } from "../chain/follower";
@@ -101,6 +101,7 @@ function readChannel(r: Reader): Channel | null {
   const ready = r.u8();
   const setup: ChannelSetup | null = ready == 1 ? ChannelSetup.read(r) : null;
   const cps = CounterpartyState.read(r);
+  const hs = HolderState.read(r);
   if (!r.ok() || cps === null) return null;
   const secrets = ldkChannelSecrets(SIGNER.keys!, id);
   if (secrets === null) return null;
@@ -108,6 +109,7 @@ function readChannel(r: Reader): Channel | null {
   const c = new Channel(id, value, secrets);
   c.setup = setup;
   c.counterparty = cps!;
+  c.holder = hs;
   return c;
 }
 

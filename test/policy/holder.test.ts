@@ -1,0 +1,85 @@
+// Our own commitments: the peer's signatures are verified on the commitment
+// the signer builds itself; a secret is released only once the next
+// commitment is validated; a revoked commitment is never signed.
+import { describe, it, expect } from "vitest";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { Signer, Code, SignerError, type Basepoints } from "../../host/signer.js";
+import { perCommitmentPoint, revokeHolderCommitment, signHolderCommitment, validateHolderCommitment, type HolderState } from "../../host/commitments.js";
+import { Reader, Writer } from "../../host/protocol/codec.js";
+import { expectRefused } from "./attack.js";
+import { channelId, key, peerBasepoints, setup, signer } from "./fixtures.js";
+
+const VALUE = 1_000_000n;
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const fail = (f: () => unknown) => { try { f(); } catch (e) { return e as SignerError; } throw new Error("expected an error"); };
+
+function open() {
+  const s = signer();
+  const id = channelId(1);
+  const ours = s.newChannel(id, VALUE);
+  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }));
+  const state = (n: bigint, over: Partial<HolderState> = {}): HolderState => ({ number: n, feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [], ...over });
+  return { s, id, ours, state };
+}
+
+/** The peer countersigns our commitment (the core's signing tool with the peer's secrets, as the peer would). */
+function peerSigs(s: Signer, id: Uint8Array, ours: Basepoints, st: HolderState) {
+  const peer = peerBasepoints();
+  const w = new Writer().u8(1).bytes(setup(1).fundingTxid).u32(0).u64(st.number).u32(144).u64(354n).u64(BigInt(st.feeratePerKw)).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u8(1).bytes(perCommitmentPoint(s, id, st.number));
+  for (const k of [ours.payment, ours.delayedPayment, ours.htlc, ours.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]) w.bytes(k);
+  w.u16(st.htlcs.length);
+  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  const r = new Reader(s.request(0x8215, w.bytes(key("peer/funding")).bytes(key("peer/htlc")).u64(VALUE).finish()));
+  const sig = r.varbytes();
+  const htlcSigs: Uint8Array[] = [];
+  for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
+  return { sig, htlcSigs };
+}
+
+describe("our commitments", () => {
+  it("the peer's signature must verify on the commitment the signer builds", () => {
+    const { s, id, ours, state } = open();
+    const good = peerSigs(s, id, ours, state(0n));
+    const before = hex(s.stateDigest());
+    expect(fail(() => validateHolderCommitment(s, id, state(0n, { feeratePerKw: 1001 }), good.sig, [])).code).toBe(Code.INVALID_ARGUMENT);
+    expect(hex(s.stateDigest())).toBe(before);
+    validateHolderCommitment(s, id, state(0n), good.sig, good.htlcSigs);
+  });
+
+  it("policy-revoke-new-commitment-signed: no secret before the next commitment is validated; then the right one", () => {
+    const { s, id, ours, state } = open();
+    const s0 = peerSigs(s, id, ours, state(0n));
+    validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs);
+    expectRefused(s, "policy-revoke-new-commitment-signed", () => revokeHolderCommitment(s, id, 0n));
+    const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: false, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+    const s1 = peerSigs(s, id, ours, st1);
+    expect(s1.htlcSigs).toHaveLength(1);
+    expect(fail(() => validateHolderCommitment(s, id, st1, s1.sig, [])).code).toBe(Code.INVALID_ARGUMENT); // HTLC signature missing
+    validateHolderCommitment(s, id, st1, s1.sig, s1.htlcSigs);
+    const secret = revokeHolderCommitment(s, id, 0n);
+    expect(hex(secp256k1.getPublicKey(secret, true))).toBe(hex(perCommitmentPoint(s, id, 0n)));
+    expect(hex(revokeHolderCommitment(s, id, 0n))).toBe(hex(secret)); // asked again: the same secret
+  });
+
+  it("policy-commitment-holder-not-revoked: a revoked commitment is never signed or re-validated (hard)", () => {
+    const { s, id, ours, state } = open();
+    const s0 = peerSigs(s, id, ours, state(0n));
+    validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs);
+    const s1 = peerSigs(s, id, ours, state(1n));
+    validateHolderCommitment(s, id, state(1n), s1.sig, s1.htlcSigs);
+    revokeHolderCommitment(s, id, 0n);
+    expectRefused(s, "policy-commitment-holder-not-revoked", () => signHolderCommitment(s, id, 0n));
+    const sig = signHolderCommitment(s, id, 1n);
+    expect(sig.length).toBeGreaterThan(60);
+  });
+
+  it("policy-commitment-retry-same on a re-validation with other content; out-of-order numbers are typed errors", () => {
+    const { s, id, ours, state } = open();
+    const s0 = peerSigs(s, id, ours, state(0n));
+    validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs);
+    validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs); // same retry
+    const other = state(0n, { feeratePerKw: 2000 });
+    expectRefused(s, "policy-commitment-retry-same", () => validateHolderCommitment(s, id, other, peerSigs(s, id, ours, other).sig, []));
+    expect(fail(() => validateHolderCommitment(s, id, state(3n), s0.sig, [])).code).toBe(Code.INVALID_STATE);
+  });
+});
