@@ -1,0 +1,68 @@
+// The same core.wasm natively (boards/linux-sim, wasm3 and wasm2c engines, C
+// shim over libsecp256k1) answers a mixed workload byte-identically to the
+// Node build (noble imports), through the serial framing.
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SerialLink, childStream } from "../../host/serial/link.js";
+import { recordWorkload, Exchange } from "./workload.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BIN = (e: string) => join(ROOT, "build/firmware/linux-sim", `vigil-sim-${e}`);
+const ENGINES = ["wasm3", "wasm2c"];
+
+function toolchain(): string | null {
+  for (const [tool, pkg] of [["gcc", "build-essential"], ["wasm2c", "wabt"]]) {
+    try { execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }); } catch { return `${tool} not installed (apt-get install ${pkg})`; }
+  }
+  return null;
+}
+
+/** Builds the native simulator unless it is already there; null or why it cannot. */
+function ensureBuilt(): string | null {
+  if (ENGINES.every((e) => existsSync(BIN(e)))) return null;
+  const missing = toolchain();
+  if (missing) return missing;
+  try {
+    execFileSync(join(ROOT, "firmware/build.sh"), ["linux-sim", "both"], { stdio: "inherit", timeout: 600_000 });
+  } catch (e) {
+    return `firmware/build.sh linux-sim failed: ${(e as Error).message}`;
+  }
+  return null;
+}
+
+const skip = ensureBuilt();
+if (skip) console.warn(`linux-sim tests skipped: ${skip}`);
+
+describe.skipIf(skip !== null)("linux-sim: native core vs Node core", () => {
+  let log: Exchange[];
+  // the Node side runs the very core.wasm the native build embedded
+  beforeAll(() => { log = recordWorkload(240, readFileSync(join(ROOT, "build/firmware/linux-sim/core.wasm"))); });
+
+  for (const engine of ENGINES) {
+    it(`${engine}: ≥ 200 mixed requests, byte-identical replies`, async () => {
+      const child = spawn(BIN(engine), [], { stdio: ["pipe", "pipe", "ignore"] });
+      const link = new SerialLink(childStream(child), { timeoutMs: 10_000, retries: 1 });
+      try {
+        const hello = await link.hello();
+        expect(hello.engine).toBe(engine);
+        const mismatches: string[] = [];
+        const t0 = performance.now();
+        for (const [i, x] of log.entries()) {
+          const got = await link.request(x.request);
+          if (Buffer.compare(Buffer.from(got), Buffer.from(x.reply)) !== 0) {
+            mismatches.push(`#${i} ${x.label}: node ${Buffer.from(x.reply).toString("hex").slice(0, 120)} native ${Buffer.from(got).toString("hex").slice(0, 120)}`);
+          }
+        }
+        const ms = performance.now() - t0;
+        console.log(`linux-sim ${engine}: ${log.length} requests, ${log.length - mismatches.length} identical, ${(ms / log.length).toFixed(3)} ms/request`);
+        expect(log.length).toBeGreaterThanOrEqual(200);
+        expect(mismatches).toEqual([]);
+        expect(link.stats.retries).toBe(0);
+      } finally {
+        link.close();
+      }
+    });
+  }
+});
