@@ -328,14 +328,24 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** A ready channel and a commitment number: the payload `id[32] | u64 number`. */
+class Target {
+  constructor(public c: Channel, public number: u64) {}
+}
+
+function target(r: Reader, why: CoreError[]): Target | null {
+  const id = r.bytes(32), number = r.u64();
+  if (!r.finish()) { why.push(malformed(r.err!)); return null; }
+  const c = readyChannel(id, why);
+  return c === null ? null : new Target(c!, number);
+}
+
 /** revoke_and_ack: the secret of commitment `number`, only once the next one is validated (hard). */
 function revokeHolder(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  if (!r.finish()) return malformed(r.err!);
   const why = new Array<CoreError>();
-  const found = readyChannel(id, why);
-  if (found === null) return why[0];
-  const c = found!;
+  const t = target(r, why);
+  if (t === null) return why[0];
+  const c = t!.c, number = t!.number, id = c.id;
   const st = c.holder;
   const e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_SIGNED, number + 1 < st.validated,
     "commitment " + (number + 1).toString() + " has no valid counterparty signature yet");
@@ -351,12 +361,10 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
 
 /** Our signature on our latest validated commitment (a force close), never on a revoked one (hard). */
 function signHolder(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  if (!r.finish()) return malformed(r.err!);
   const why = new Array<CoreError>();
-  const found = readyChannel(id, why);
-  if (found === null) return why[0];
-  const c = found!;
+  const t = target(r, why);
+  if (t === null) return why[0];
+  const c = t!.c, number = t!.number;
   const st = c.holder;
   const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
   if (e !== null) return e;

@@ -31,7 +31,8 @@ export namespace Bolt3Tool {
   export const SHACHAIN_LOOKUP: u16 = 0x8206;
   /**
    * Build, sign and finalize a holder commitment and its HTLC txs (the shape of
-   * BOLT 3 Appendix C/F vectors): see readVector() for the payload. Returns
+   * BOLT 3 Appendix C/F vectors): readParams() fields | u64 funding_sat | opener and accepter
+   * payment basepoints | 7 keys | funding and htlc secrets | varbytes remote sig | htlcs | remote htlc sigs. Returns
    * varbytes commitment | varbytes local_sig | u8 m | m × (u32 htlc | varbytes htlc_tx | varbytes local_htlc_sig).
    */
   export const SIGNED_COMMITMENT: u16 = 0x8210;
@@ -61,7 +62,8 @@ export namespace Bolt3Tool {
   export const SIGN_COUNTERPARTY_COMMITMENT: u16 = 0x8215;
 }
 
-function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreError | null {
+/** u8 anchors | funding_txid[32] | u32 vout | u64 number | u32 to_self_delay | u64 dust | u64 feerate | u64 to_broadcaster_msat | u64 to_countersignatory_msat */
+function readParams(r: Reader): CommitmentParams {
   const p = new CommitmentParams();
   p.anchors = r.u8() == 1;
   p.fundingTxid = r.bytes(32);
@@ -72,6 +74,11 @@ function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreErro
   p.feeratePerKw = r.u64();
   p.toBroadcasterMsat = r.u64();
   p.toCountersignatoryMsat = r.u64();
+  return p;
+}
+
+function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreError | null {
+  const p = readParams(r);
   p.broadcasterIsFunder = r.u8() == 1;
   const pcp = r.bytes(33);
   const bPay = r.bytes(33), bDelayed = r.bytes(33), bHtlc = r.bytes(33), bFunding = r.bytes(33);
@@ -111,18 +118,9 @@ class VectorHtlc { constructor(public h: Htlc, public preimage: Uint8Array) {} }
 
 /** Commitment (local = broadcaster = opener) with its keys, secrets and the remote signatures. */
 function signedCommitment(r: Reader, w: Writer): CoreError | null {
-  const p = new CommitmentParams();
-  p.anchors = r.u8() == 1;
-  p.fundingTxid = r.bytes(32);
-  p.fundingVout = r.u32();
+  const p = readParams(r);
   const fundingSat = r.u64();
   const localPay = r.bytes(33), remotePay = r.bytes(33);
-  p.commitmentNumber = r.u64();
-  p.toSelfDelay = r.u32();
-  p.dustLimitSat = r.u64();
-  p.feeratePerKw = r.u64();
-  p.toBroadcasterMsat = r.u64();
-  p.toCountersignatoryMsat = r.u64();
   const k = new CommitmentKeys(r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33), r.bytes(33));
   const fundingSecret = r.bytes(32), htlcSecret = r.bytes(32);
   const remoteSig = r.varbytes(73);

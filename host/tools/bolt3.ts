@@ -31,8 +31,8 @@ export interface HolderCommitmentInput {
 
 /** The core builds, signs and finalizes a holder commitment and its HTLC txs (BOLT 3 Appendix C/F shape). */
 export function signedCommitment(s: Signer, c: HolderCommitmentInput): { tx: Uint8Array; localSig: Uint8Array; htlcTxs: Array<{ htlc: number; tx: Uint8Array; localSig: Uint8Array }> } {
-  const w = new Writer().u8(c.anchors ? 1 : 0).bytes(c.fundingTxid).u32(c.fundingVout).u64(c.fundingSat).bytes(c.openerPaymentBasepoint).bytes(c.accepterPaymentBasepoint)
-    .u64(c.commitmentNumber).u32(c.toSelfDelay).u64(c.dustLimitSat).u64(c.feeratePerKw).u64(c.toLocalMsat).u64(c.toRemoteMsat);
+  const w = new Writer().u8(c.anchors ? 1 : 0).bytes(c.fundingTxid).u32(c.fundingVout).u64(c.commitmentNumber).u32(c.toSelfDelay).u64(c.dustLimitSat).u64(c.feeratePerKw).u64(c.toLocalMsat).u64(c.toRemoteMsat)
+    .u64(c.fundingSat).bytes(c.openerPaymentBasepoint).bytes(c.accepterPaymentBasepoint);
   const k = c.keys;
   for (const key of [k.revocation, k.localDelayed, k.remote, k.localHtlc, k.remoteHtlc, k.localFunding, k.remoteFunding]) w.bytes(key);
   w.bytes(c.localFundingSecret).bytes(c.localHtlcSecret).varbytes(c.remoteSig).u8(c.htlcs.length);
