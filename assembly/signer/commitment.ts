@@ -136,19 +136,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   }
   // Build the peer's commitment ourselves and sign it.
   const sec = c!.secrets, cp = setup.counterparty!;
-  const params = new CommitmentParams();
-  params.anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
-  params.fundingTxid = setup.fundingTxid;
-  params.fundingVout = setup.fundingVout;
-  params.obscuringFactor = setup.isOutbound ? obscuringFactor(sec.paymentBasepoint, cp.payment) : obscuringFactor(cp.payment, sec.paymentBasepoint);
-  params.commitmentNumber = number;
-  params.toSelfDelay = setup.holderSelectedContestDelay;
-  params.dustLimitSat = setup.counterpartyDustLimitSat;
-  params.feeratePerKw = <u64>feerate;
-  params.toBroadcasterMsat = toCounterparty;
-  params.toCountersignatoryMsat = toHolder;
-  params.broadcasterIsFunder = !setup.isOutbound;
-  for (let i = 0; i < htlcs.length; i++) params.htlcs.push(new Htlc(!htlcs[i].ours, htlcs[i].amountMsat, htlcs[i].cltvExpiry, htlcs[i].paymentHash));
+  const params = commitmentParams(c!, false, number, feerate, toHolder, toCounterparty, htlcs);
   const rev = revocationPubkey(sec.revocationBasepoint, point), delayed = derivePubkey(cp.delayedPayment, point);
   const theirHtlc = derivePubkey(cp.htlc, point), ourHtlc = derivePubkey(sec.htlcBasepoint, point);
   const ourHtlcSecret = derivePrivkey(sec.htlcBase, point);
@@ -213,6 +201,29 @@ function serialize(s: Shachain): Uint8Array {
   return w.finish();
 }
 
+/**
+ * BOLT 3 parameters of commitment `number` of channel `c`, broadcast by us
+ * (`holder`) or by the peer: the broadcaster's delay is the one the other side
+ * chose, its dust limit its own, HTLC direction from the broadcaster's view.
+ */
+function commitmentParams(c: Channel, holder: bool, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): CommitmentParams {
+  const setup = c.setup!, sec = c.secrets, cp = setup.counterparty!;
+  const params = new CommitmentParams();
+  params.anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  params.fundingTxid = setup.fundingTxid;
+  params.fundingVout = setup.fundingVout;
+  params.obscuringFactor = setup.isOutbound ? obscuringFactor(sec.paymentBasepoint, cp.payment) : obscuringFactor(cp.payment, sec.paymentBasepoint);
+  params.commitmentNumber = number;
+  params.toSelfDelay = holder ? setup.counterpartySelectedContestDelay : setup.holderSelectedContestDelay;
+  params.dustLimitSat = holder ? setup.holderDustLimitSat : setup.counterpartyDustLimitSat;
+  params.feeratePerKw = <u64>feerate;
+  params.toBroadcasterMsat = holder ? toHolder : toCounterparty;
+  params.toCountersignatoryMsat = holder ? toCounterparty : toHolder;
+  params.broadcasterIsFunder = holder == setup.isOutbound;
+  for (let i = 0; i < htlcs.length; i++) params.htlcs.push(new Htlc(htlcs[i].ours == holder, htlcs[i].amountMsat, htlcs[i].cltvExpiry, htlcs[i].paymentHash));
+  return params;
+}
+
 /** Our commitment `number` for a state (we broadcast), with its keys. */
 class HolderBuild {
   constructor(public params: CommitmentParams, public built: Commitment, public keys: CommitmentKeys) {}
@@ -222,19 +233,7 @@ function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCou
   const setup = c.setup!, sec = c.secrets, cp = setup.counterparty!;
   const point = pubkeyCreate(perCommitmentSecret(sec.commitmentSeed, MAX_INDEX - number));
   if (point === null) return null;
-  const params = new CommitmentParams();
-  params.anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
-  params.fundingTxid = setup.fundingTxid;
-  params.fundingVout = setup.fundingVout;
-  params.obscuringFactor = setup.isOutbound ? obscuringFactor(sec.paymentBasepoint, cp.payment) : obscuringFactor(cp.payment, sec.paymentBasepoint);
-  params.commitmentNumber = number;
-  params.toSelfDelay = setup.counterpartySelectedContestDelay;
-  params.dustLimitSat = setup.holderDustLimitSat;
-  params.feeratePerKw = <u64>feerate;
-  params.toBroadcasterMsat = toHolder;
-  params.toCountersignatoryMsat = toCounterparty;
-  params.broadcasterIsFunder = setup.isOutbound;
-  for (let i = 0; i < htlcs.length; i++) params.htlcs.push(new Htlc(htlcs[i].ours, htlcs[i].amountMsat, htlcs[i].cltvExpiry, htlcs[i].paymentHash));
+  const params = commitmentParams(c, true, number, feerate, toHolder, toCounterparty, htlcs);
   const rev = revocationPubkey(cp.revocation, point!), delayed = derivePubkey(sec.delayedPaymentBasepoint, point!);
   const ourHtlc = derivePubkey(sec.htlcBasepoint, point!), theirHtlc = derivePubkey(cp.htlc, point!);
   if (rev === null || delayed === null || ourHtlc === null || theirHtlc === null) return null;
