@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <poll.h>
 #include "../../firmware/serial/serial.h"
 #include "../../firmware/device/device.h"
 #include "../../firmware/engine/vigil_engine.h"
@@ -35,6 +36,11 @@ int main(int argc, char **argv) {
   fprintf(stderr, "vigil linux-sim ready (%s)\n", ve_name());
   static uint8_t buf[65536];
   for (;;) {
+    /* 30 ms without a byte: a frame cut short is given up (ser_idle) */
+    struct pollfd pfd = { in_fd, POLLIN, 0 };
+    int pr = poll(&pfd, 1, 30);
+    if (pr == 0) { ser_idle(); continue; }
+    if (pr < 0) { if (errno == EINTR) continue; break; }
     ssize_t n = read(in_fd, buf, sizeof buf);
     if (n == 0) break;
     if (n < 0) { if (errno == EINTR) continue; break; }

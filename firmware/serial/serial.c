@@ -51,6 +51,13 @@ static void execute(uint8_t kind, uint32_t seq, const uint8_t *pl, uint32_t n, u
     ser_write(f, frame(f, SER_HELLO_REPLY, seq, p, 7u + el));
     return;
   }
+  if (kind == SER_STATS) {
+    /* u32 executed | u32 nacks | u32 replays: for the fault tests */
+    uint8_t f[SER_HDR + 12 + 4], *p = f + SER_HDR;
+    put32(p, dev_executed); put32(p + 4, ser_nacks); put32(p + 8, ser_replays);
+    ser_write(f, frame(f, SER_STATS_REPLY, seq, p, 12));
+    return;
+  }
   if (kind != SER_REQ) { nack(seq, NACK_KIND); return; }
   if (have_last && seq == last_seq) {
     if (crc != last_req_crc) { nack(seq, NACK_SEQ_REUSED); return; }
@@ -87,6 +94,12 @@ static void process(void) {
     execute(rx[2], seq, rx + SER_HDR, n, crc);
     drop(SER_HDR + n + 4);
   }
+}
+
+void ser_idle(void) {
+  if (rx_len == 0) return;
+  drop(1);
+  process();
 }
 
 void ser_feed(const uint8_t *p, uint32_t n) {

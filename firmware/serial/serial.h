@@ -12,7 +12,7 @@
 #define SER_MAGIC_REQ 0xAA55u
 #define SER_MAGIC_REP 0x5AA5u
 #define SER_HDR 11u
-enum { SER_REQ = 1, SER_REPLY = 2, SER_NACK = 3, SER_HELLO = 4, SER_HELLO_REPLY = 5 };
+enum { SER_REQ = 1, SER_REPLY = 2, SER_NACK = 3, SER_HELLO = 4, SER_HELLO_REPLY = 5, SER_STATS = 6, SER_STATS_REPLY = 7 };
 enum { NACK_CRC = 1, NACK_TOO_LARGE = 2, NACK_SEQ_REUSED = 3, NACK_KIND = 4 };
 
 uint32_t ser_crc32(uint32_t crc, const uint8_t *p, uint32_t n);
@@ -20,6 +20,9 @@ uint32_t ser_crc32(uint32_t crc, const uint8_t *p, uint32_t n);
 void ser_write(const uint8_t *p, uint32_t n);
 /* Feed received bytes; complete frames are executed and answered. */
 void ser_feed(const uint8_t *p, uint32_t n);
+/* No byte for a while (board's inter-byte timeout): give up a frame cut short
+ * whose length promises more bytes than will come, and rescan after its magic. */
+void ser_idle(void);
 /* Counters for the fault tests. */
 extern uint32_t ser_nacks, ser_replays;
 #endif

@@ -6,7 +6,7 @@ import { crc32 } from "node:zlib";
 export const MAGIC_REQ = 0xaa55;
 export const MAGIC_REP = 0x5aa5;
 export const HEADER = 11;
-export const Kind = { REQUEST: 1, REPLY: 2, NACK: 3, HELLO: 4, HELLO_REPLY: 5 } as const;
+export const Kind = { REQUEST: 1, REPLY: 2, NACK: 3, HELLO: 4, HELLO_REPLY: 5, STATS: 6, STATS_REPLY: 7 } as const;
 export const NackReason = { CRC: 1, TOO_LARGE: 2, SEQ_REUSED: 3, KIND: 4 } as const;
 
 export interface Frame { kind: number; seq: number; payload: Uint8Array }
@@ -32,6 +32,14 @@ export class FrameDecoder {
   private buf = new Uint8Array(0);
   dropped = 0;
   constructor(private readonly magic: number, private readonly maxPayload = 1 << 20) {}
+
+  /** Nothing arrived for a while: give up a frame cut short and rescan after its magic. */
+  nudge(): Frame[] {
+    if (this.buf.length === 0) return [];
+    this.dropped++;
+    this.buf = this.buf.subarray(1);
+    return this.push(new Uint8Array(0));
+  }
 
   push(bytes: Uint8Array): Frame[] {
     const b = new Uint8Array(this.buf.length + bytes.length);

@@ -36,8 +36,10 @@ export class SerialLink {
     stream.onClose((why) => { this.closedWhy = why; });
   }
 
-  private onBytes(b: Uint8Array) {
-    for (const f of this.decoder.push(b)) {
+  private onBytes(b: Uint8Array) { this.onFrames(this.decoder.push(b)); }
+
+  private onFrames(frames: Array<{ kind: number; seq: number; payload: Uint8Array }>) {
+    for (const f of frames) {
       const w = this.waiting;
       if (w && f.seq === w.seq && w.kinds.includes(f.kind)) { this.waiting = null; w.resolve(f.payload); }
       else if (w && f.kind === Kind.NACK) { this.stats.nacks++; w.nack(); }
@@ -50,12 +52,13 @@ export class SerialLink {
     const seq = this.seq = (this.seq + 1) >>> 0 || 1;
     const frame = encodeFrame(MAGIC_REQ, kind, seq, payload);
     return new Promise((resolve, reject) => {
-      let tries = 0;
+      let tries = 0, done = false;
       let timer: NodeJS.Timeout | null = null;
       const send = () => {
+        if (done) return;
         if (this.closedWhy !== null) { this.waiting = null; reject(new SerialLinkError(`device gone: ${this.closedWhy}`)); return; }
-        if (tries++ > this.retries) { this.waiting = null; reject(new SerialLinkError(`no answer after ${this.retries} retries`)); return; }
-        if (tries > 1) this.stats.retries++;
+        if (tries++ > this.retries) { done = true; this.waiting = null; reject(new SerialLinkError(`no answer after ${this.retries} retries`)); return; }
+        if (tries > 1) { this.stats.retries++; this.onFrames(this.decoder.nudge()); }
         this.stats.sent++;
         this.stream.write(frame);
         if (timer) clearTimeout(timer);
@@ -64,7 +67,7 @@ export class SerialLink {
       let lastNack = 0;
       this.waiting = {
         seq, kinds: replyKinds,
-        resolve: (p) => { if (timer) clearTimeout(timer); resolve(p); },
+        resolve: (p) => { done = true; if (timer) clearTimeout(timer); resolve(p); },
         // several NACKs can answer one damaged burst: resend at most once per 20 ms
         nack: () => { const t = Date.now(); if (t - lastNack > 20) { lastNack = t; send(); } },
       };
@@ -79,6 +82,13 @@ export class SerialLink {
     const engine = new TextDecoder().decode(p.subarray(3, 3 + el));
     const maxPayload = new DataView(p.buffer, p.byteOffset + 3 + el, 4).getUint32(0);
     return { framing: p[0], protocol: p[1], engine, maxPayload };
+  }
+
+  /** Device counters: requests executed, NACKs sent, replies replayed from the cache. */
+  async deviceStats(): Promise<{ executed: number; nacks: number; replays: number }> {
+    const p = await this.exchange(Kind.STATS, new Uint8Array(0), [Kind.STATS_REPLY]);
+    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    return { executed: v.getUint32(0), nacks: v.getUint32(4), replays: v.getUint32(8) };
   }
 
   /** A request frame (docs/protocol.md envelope) in, its reply frame out. */
