@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <poll.h>
+#include <termios.h>
 #include "../../firmware/serial/serial.h"
 #include "../../firmware/device/device.h"
 #include "../../firmware/engine/vigil_engine.h"
@@ -27,8 +28,13 @@ void vigil_fatal(const char *msg) { fprintf(stderr, "fatal: %s\n", msg); abort()
 int main(int argc, char **argv) {
   int in_fd = 0;
   if (argc > 1 && !strcmp(argv[1], "--pty")) {
-    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    /* the devpts instance mounted at /dev/pts (containers may give /dev/ptmx another one) */
+    int m = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+    if (m < 0 || access(ptsname(m) ? ptsname(m) : "/", F_OK) != 0) { if (m >= 0) close(m); m = posix_openpt(O_RDWR | O_NOCTTY); }
     if (m < 0 || grantpt(m) || unlockpt(m)) { perror("pty"); return 1; }
+    /* raw 8-bit link on the device side too */
+    struct termios t;
+    if (tcgetattr(m, &t) == 0) { cfmakeraw(&t); tcsetattr(m, TCSANOW, &t); }
     fprintf(stderr, "pty %s\n", ptsname(m));
     in_fd = out_fd = m;
   }

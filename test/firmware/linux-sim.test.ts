@@ -66,3 +66,27 @@ describe.skipIf(skip !== null)("linux-sim: native core vs Node core", () => {
     });
   }
 });
+
+describe.skipIf(skip !== null)("linux-sim through the synchronous SerialTransport", () => {
+  // A pty is the natural link (`vigil-sim --pty`); this container's /dev/pts is
+  // not usable, so the test drives the simulator's stdin/stdout (same framing).
+  it("a Signer over the serial link: the same answers as in process", async () => {
+    const { SerialTransport } = await import("../../host/serial/transport.js");
+    const { Signer } = await import("../../host/signer.js");
+    const { Core } = await import("../../host/core/core.js");
+    const { InProcessTransport } = await import("../../host/transport.js");
+    {
+      const t = new SerialTransport({ kind: "command", command: BIN("wasm2c") }, { retryMs: 2000 });
+      expect(t.hello.engine).toBe("wasm2c");
+      const wasm = readFileSync(join(ROOT, "build/firmware/linux-sim/core.wasm"));
+      const dev = new Signer(t), ref = new Signer(new InProcessTransport(new Core(new WebAssembly.Module(wasm))));
+      const opts = { secret: new Uint8Array(32).fill(7), network: "regtest" as const };
+      expect(dev.init(opts)).toEqual(ref.init(opts));
+      for (let i = 0; i < 20; i++) {
+        const m = new TextEncoder().encode(`message ${i}`);
+        expect(dev.signMessage(m)).toEqual(ref.signMessage(m));
+      }
+      t.close();
+    }
+  });
+});
