@@ -8,6 +8,9 @@ import { ldkChannelSecrets } from "../keys/ldk";
 import { checkChannelSetup, checkNewChannel } from "../policy/channel_open";
 import { Channel, ChannelSetup } from "./channel";
 import { SIGNER } from "./state";
+import { addWatch } from "../chain/proofs";
+import { fundingScript } from "../bolt3/scripts";
+import { p2wshOf } from "../bitcoin/script";
 
 export namespace ChannelMethod {
   export const NEW_CHANNEL: u16 = 0x0200;
@@ -104,6 +107,10 @@ function readyChannel(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   c.setup = s;
   SIGNER.touch("c/" + idKey(id));
+  // Following a chain: watch the funding output (policy-commitment-spends-active-utxo).
+  if (SIGNER.chain !== null) {
+    addWatch(SIGNER.chain!, s.fundingTxid, s.fundingVout, p2wshOf(fundingScript(c.secrets.fundingPub, cp.funding)));
+  }
   return null;
 }
 

@@ -27,6 +27,7 @@ import { Channel, ChannelSetup, ChannelType } from "./channel";
 import { CounterpartyState, StateHtlc } from "./counterparty_state";
 import { findChannel } from "./channels";
 import { authorizePayment } from "./payments";
+import { findWatch, unspentAtTip } from "../chain/proofs";
 import { SIGNER } from "./state";
 
 export namespace CommitmentMethod {
@@ -81,6 +82,22 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
     const ok = setup.isOutbound ? toHolder == funder && toCounterparty == setup.pushMsat : toCounterparty == funder && toHolder == setup.pushMsat;
     e = p.check(Rule.COMMITMENT_INITIAL_FUNDING_VALUE, ok, "the first commitment does not pay the funder its funding");
     if (e !== null) return e;
+  }
+  // Layer 1, when the signer follows a chain: the funding output is confirmed and
+  // proven unspent through the tip, and HTLC expiries are near the tip.
+  const chain = SIGNER.chain;
+  if (chain !== null) {
+    const wt = findWatch(chain!, setup.fundingTxid, setup.fundingVout);
+    e = p.check(Rule.COMMITMENT_SPENDS_ACTIVE_UTXO, wt !== null && unspentAtTip(chain!, wt!, cfg.minFundingDepth),
+      "the funding output is not proven confirmed (" + cfg.minFundingDepth.toString() + " deep) and unspent at the signer's tip");
+    if (e !== null) return e;
+    const tip = chain!.tip().height;
+    for (let i = 0; i < htlcs.length; i++) {
+      const x = htlcs[i].cltvExpiry;
+      e = p.check(Rule.COMMITMENT_HTLC_CLTV_RANGE, x > tip && x <= tip + cfg.cltvWindow,
+        "HTLC expiry " + x.toString() + " outside (" + tip.toString() + ", " + (tip + cfg.cltvWindow).toString() + "]");
+      if (e !== null) return e;
+    }
   }
   return null;
 }

@@ -109,3 +109,46 @@ describe("signing the peer's commitments", () => {
     expectRefused(s, "policy-commitment-payment-invoiced", () => signCounterpartyCommitment(s, id, state(1n, { toHolderMsat: VALUE * 1000n - 7_000_000n, htlcs: [pay] })));
   });
 });
+
+describe("layer 1 rules when the signer follows a chain", async () => {
+  const { chainAddHeaders, chainInit, chainStreamBlock } = await import("../../host/chain/client.js");
+  const { REGTEST_GENESIS, headerHash, serializeHeader } = await import("../../host/chain/headers.js");
+  const { coinbase, rawTx, regtestBlock, txidOf } = await import("../../host/chain/blocks.js");
+
+  function withChain() {
+    const s = signer();
+    const genesis = serializeHeader(REGTEST_GENESIS);
+    chainInit(s, { height: 0, header: genesis, chainwork: 2n, periodStartTime: REGTEST_GENESIS.time, lastRealBits: 0x207fffff, precedingTimes: [] });
+    const id = channelId(1);
+    const ours = s.newChannel(id, VALUE);
+    const peer = peerBasepoints();
+    const sorted = [ours.funding, peer.funding].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const script = Uint8Array.from([0x52, 33, ...sorted[0], 33, ...sorted[1], 0x52, 0xae]);
+    const funding = rawTx([{ txid: key("wallet utxo"), vout: 0, witness: [new Uint8Array(71), new Uint8Array(33)] }], [{ value: VALUE, script: Uint8Array.from([0, 32, ...sha256(script)]) }]);
+    s.readyChannel(setup(1, { fundingTxid: txidOf(funding), fundingVout: 0, holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }));
+    const block = regtestBlock(headerHash(genesis), REGTEST_GENESIS.time + 600, [coinbase(1, Uint8Array.of(0x51)), funding]);
+    const point = (n: bigint) => secp256k1.getPublicKey(perCommitmentSecret(s, PEER_SEED, INITIAL - n), true);
+    return { s, id, block, genesis, point };
+  }
+
+  it("policy-commitment-spends-active-utxo: the funding output must be proven confirmed and unspent at the tip", () => {
+    const { s, id, block, genesis, point } = withChain();
+    const st: ChannelState = { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [] };
+    expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st));
+    chainAddHeaders(s, headerHash(genesis), [block.header]);
+    expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st)); // the header alone proves nothing
+    chainStreamBlock(s, block.hash, block.txs);
+    signCounterpartyCommitment(s, id, st);
+  });
+
+  it("policy-commitment-htlc-cltv-range: HTLC expiries within cltv_window of the signer's tip", () => {
+    const { s, id, block, genesis, point } = withChain();
+    chainAddHeaders(s, headerHash(genesis), [block.header]);
+    chainStreamBlock(s, block.hash, block.txs);
+    signCounterpartyCommitment(s, id, { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [] });
+    const h = (cltv: number) => ({ number: 1n, point: point(1n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n - 5_000_000n, toCounterpartyMsat: 0n, htlcs: [{ ours: false, amountMsat: 5_000_000n, cltvExpiry: cltv, paymentHash: key("c" + cltv) }] });
+    expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1 + 2016 + 1)));
+    expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1)));
+    signCounterpartyCommitment(s, id, h(1 + 144));
+  });
+});
