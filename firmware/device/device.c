@@ -6,6 +6,9 @@
 #ifndef DEV_REPLY_MAX
 #define DEV_REPLY_MAX (1u << 20)
 #endif
+#ifndef DEV_INTERNAL_MAX
+#define DEV_INTERNAL_MAX (1u << 16)
+#endif
 
 enum { M_INIT = 0x0003, M_STATE_EXPORT = 0x0009, M_STATE_ACK = 0x000a, M_STATE_IMPORT = 0x000b };
 enum { C_TOO_LARGE = 4, C_INTERNAL = 11 };
@@ -62,7 +65,7 @@ trap:
 
 /* An internal request: body into `reply` + 6; returns body length or -1. */
 static int32_t internal(uint16_t method, const uint8_t *payload, uint32_t plen) {
-  static uint8_t buf[1u << 16];
+  static uint8_t buf[DEV_INTERNAL_MAX];
   uint8_t *f = plen + 7 <= sizeof buf ? buf : malloc(plen + 7);
   int tr;
   if (!f) return -1;

@@ -1,0 +1,81 @@
+/* STM32F405 on qemu netduinoplus2: vector table, reset, USART1 polling,
+ * SysTick cycle counter, the wasm linear memory in the 128 KiB SRAM. */
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include "../../firmware/serial/serial.h"
+#include "../../firmware/device/device.h"
+#include "../../firmware/engine/vigil_engine.h"
+
+#define REG(a) (*(volatile uint32_t *)(a))
+#define USART1 0x40011000u
+#define USART_SR REG(USART1 + 0x00)
+#define USART_DR REG(USART1 + 0x04)
+#define USART_BRR REG(USART1 + 0x08)
+#define USART_CR1 REG(USART1 + 0x0c)
+#define RCC_APB2ENR REG(0x40023844u)
+#define SYST_CSR REG(0xE000E010u)
+#define SYST_RVR REG(0xE000E014u)
+#define SYST_CVR REG(0xE000E018u)
+
+extern uint32_t __data_load, __data_start, __data_end, __bss_start, __bss_end, __stack_top;
+extern uint8_t __wasm_mem[];
+int main(void);
+
+void reset_handler(void) {
+  memcpy(&__data_start, &__data_load, (uintptr_t)&__data_end - (uintptr_t)&__data_start);
+  memset(&__bss_start, 0, (uintptr_t)&__bss_end - (uintptr_t)&__bss_start);
+  main();
+  for (;;) {}
+}
+static void fault(void) { for (;;) {} }
+__attribute__((section(".vectors"), used)) static const void *vectors[16] = {
+  &__stack_top, reset_handler, fault, fault, fault, fault, fault, 0, 0, 0, 0, fault, fault, 0, fault, fault };
+
+void ser_write(const uint8_t *p, uint32_t n) {
+  while (n--) { while (!(USART_SR & (1u << 7))) {} USART_DR = *p++; }
+}
+
+void vigil_fatal(const char *msg) { (void)msg; for (;;) {} }
+void _exit(int code) { (void)code; for (;;) {} }
+
+/* The linear memory (two pages) lives in SRAM; wasm-rt-impl.c's calloc/realloc/free
+ * are routed here (-D in build.sh), anything else goes to the CCM heap. */
+void *vb_calloc(size_t n, size_t sz) {
+  if (n * sz == 128u * 1024u) { memset(__wasm_mem, 0, 128u * 1024u); return __wasm_mem; }
+  return calloc(n, sz);
+}
+void *vb_realloc(void *p, size_t sz) {
+  if (p == __wasm_mem) return sz <= 128u * 1024u ? p : NULL; /* no third page on this board */
+  return realloc(p, sz);
+}
+void vb_free(void *p) { if (p != __wasm_mem) free(p); }
+
+int main(void) {
+  RCC_APB2ENR |= 1u << 4; /* USART1 clock */
+  USART_BRR = 0x16d;
+  USART_CR1 = (1u << 13) | (1u << 3) | (1u << 2); /* UE, TE, RE */
+  SYST_RVR = 0xFFFFFFu; SYST_CVR = 0; SYST_CSR = 5; /* CPU clock, no interrupt */
+  if (dev_init() != 0) { static const uint8_t m[] = "engine load failed\n"; ser_write(m, sizeof m - 1); for (;;) {} }
+  uint32_t idle = 0;
+  for (;;) {
+    if (USART_SR & (1u << 5)) {
+      uint8_t b = (uint8_t)USART_DR;
+      ser_feed(&b, 1);
+      idle = 0;
+    } else if (++idle == 2000000u) {
+      ser_idle();
+      idle = 0;
+    }
+  }
+}
+
+/* picolibc pieces pulled in by assert/abort: no console on this board */
+#include <stdio.h>
+static int no_put(char c, FILE *f) { (void)c; (void)f; return 0; }
+static FILE null_stream = FDEV_SETUP_STREAM(no_put, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdin = &null_stream;
+FILE *const stdout = &null_stream;
+FILE *const stderr = &null_stream;
+int getpid(void) { return 1; }
+int kill(int pid, int sig) { (void)pid; (void)sig; for (;;) {} }
