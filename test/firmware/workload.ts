@@ -39,7 +39,7 @@ const N = secp256k1.Point.CURVE().n;
 const be32 = (v: bigint) => { const o = new Uint8Array(32); for (let i = 31; i >= 0; i--) { o[i] = Number(v & 0xffn); v >>= 8n; } return o; };
 
 /** `wasm`: the core.wasm the native build embeds (the Node side must run the same bytes). */
-export function recordWorkload(count = 240, wasm?: Uint8Array): Exchange[] {
+export function recordWorkload(count = 240, wasm?: Uint8Array, maxChannels = Infinity): Exchange[] {
   const core = wasm ? new Core(new WebAssembly.Module(wasm)) : new Core();
   const rec = new Recorder(new InProcessTransport(core));
   const s = new Signer(rec);
@@ -137,6 +137,7 @@ export function recordWorkload(count = 240, wasm?: Uint8Array): Exchange[] {
         new Writer().bytes(r.int(2) ? require_schnorr().getPublicKey(goodSec) : sec).bytes(tweak).finish()); break;
       case 22: tool("siphash24", 0x8013, new Writer().bytes(r.bytes(16)).varbytes(data).finish()); break;
       case 23: {
+        if (ch >= maxChannels) { tryReq("get_node_id", () => s.nodeId()); break; }
         const n = ++ch;
         tryReq("new_channel", () => s.newChannel(channelId(n), 1_000_000n));
         const bad = r.int(3) === 0;
