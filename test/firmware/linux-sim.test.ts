@@ -2,37 +2,17 @@
 // shim over libsecp256k1) answers a mixed workload byte-identically to the
 // Node build (noble imports), through the serial framing.
 import { describe, it, expect, beforeAll } from "vitest";
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SerialLink, childStream } from "../../host/serial/link.js";
 import { recordWorkload, Exchange } from "./workload.js";
+import { ROOT, SIM, ensureLinuxSim } from "./native.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = (e: string) => join(ROOT, "build/firmware/linux-sim", `vigil-sim-${e}`);
+const BIN = SIM;
 const ENGINES = ["wasm3", "wasm2c"];
 
-function toolchain(): string | null {
-  for (const [tool, pkg] of [["gcc", "build-essential"], ["wasm2c", "wabt"]]) {
-    try { execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }); } catch { return `${tool} not installed (apt-get install ${pkg})`; }
-  }
-  return null;
-}
-
-/** Builds the native simulator unless it is already there; null or why it cannot. */
-function ensureBuilt(): string | null {
-  if (ENGINES.every((e) => existsSync(BIN(e)))) return null;
-  const missing = toolchain();
-  if (missing) return missing;
-  try {
-    execFileSync(join(ROOT, "firmware/build.sh"), ["linux-sim", "both"], { stdio: "inherit", timeout: 600_000 });
-  } catch (e) {
-    return `firmware/build.sh linux-sim failed: ${(e as Error).message}`;
-  }
-  return null;
-}
-
-const skip = ensureBuilt();
+const skip = ensureLinuxSim();
 if (skip) console.warn(`linux-sim tests skipped: ${skip}`);
 
 describe.skipIf(skip !== null)("linux-sim: native core vs Node core", () => {

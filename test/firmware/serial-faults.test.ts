@@ -3,24 +3,16 @@
 // answered with the byte-identical reply of the Node core, and the device
 // executed each request exactly once (retries answered from its reply cache).
 import { describe, it, expect, beforeAll } from "vitest";
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SerialLink, childStream, ByteStream } from "../../host/serial/link.js";
 import { recordWorkload, Exchange } from "./workload.js";
+import { ROOT, SIM, ensureLinuxSim } from "./native.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = (e: string) => join(ROOT, "build/firmware/linux-sim", `vigil-sim-${e}`);
+const BIN = SIM;
 
-function ensureBuilt(): string | null {
-  if (existsSync(BIN("wasm3")) && existsSync(BIN("wasm2c"))) return null;
-  for (const [tool, pkg] of [["gcc", "build-essential"], ["wasm2c", "wabt"]]) {
-    try { execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }); } catch { return `${tool} not installed (apt-get install ${pkg})`; }
-  }
-  try { execFileSync(join(ROOT, "firmware/build.sh"), ["linux-sim", "both"], { stdio: "inherit", timeout: 600_000 }); } catch (e) { return `build failed: ${(e as Error).message}`; }
-  return null;
-}
-const skip = ensureBuilt();
+const skip = ensureLinuxSim();
 if (skip) console.warn(`serial fault tests skipped: ${skip}`);
 
 /** xorshift32 */
