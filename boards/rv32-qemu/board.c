@@ -1,5 +1,6 @@
 /* qemu virt rv32: the 16550 UART at 0x10000000 carries the serial framing. */
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "../../firmware/serial/serial.h"
 #include "../../firmware/device/device.h"
@@ -37,3 +38,8 @@ int main(void) {
     }
   }
 }
+
+/* heap high-water mark (picolibc's malloc only grows the break) */
+extern char __heap_start[];
+void *sbrk(ptrdiff_t);
+uint32_t ser_heap_used(void) { return (uint32_t)((char *)sbrk(0) - __heap_start); }

@@ -1,6 +1,7 @@
 /* STM32F405 on qemu netduinoplus2: vector table, reset, USART1 polling,
  * SysTick cycle counter, the wasm linear memory in the 128 KiB SRAM. */
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 #include <stdlib.h>
 #include "../../firmware/serial/serial.h"
@@ -79,3 +80,8 @@ FILE *const stdout = &null_stream;
 FILE *const stderr = &null_stream;
 int getpid(void) { return 1; }
 int kill(int pid, int sig) { (void)pid; (void)sig; for (;;) {} }
+
+/* heap high-water mark (picolibc's malloc only grows the break) */
+extern char __heap_start[];
+void *sbrk(ptrdiff_t);
+uint32_t ser_heap_used(void) { return (uint32_t)((char *)sbrk(0) - __heap_start); }

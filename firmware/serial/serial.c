@@ -14,6 +14,8 @@ static uint32_t last_seq, last_req_crc; static int have_last;
 static uint8_t cache[SER_HDR + SER_MAX + 4]; static uint32_t cache_len;
 uint32_t ser_nacks, ser_replays;
 
+__attribute__((weak)) uint32_t ser_heap_used(void) { return 0; }
+
 uint32_t ser_crc32(uint32_t crc, const uint8_t *p, uint32_t n) {
   crc = ~crc;
   while (n--) {
@@ -52,10 +54,11 @@ static void execute(uint8_t kind, uint32_t seq, const uint8_t *pl, uint32_t n, u
     return;
   }
   if (kind == SER_STATS) {
-    /* u32 executed | u32 nacks | u32 replays: for the fault tests */
-    uint8_t f[SER_HDR + 12 + 4], *p = f + SER_HDR;
+    /* u32 executed | u32 nacks | u32 replays | u32 heap bytes in use (0: unknown) | u32 wasm pages */
+    uint8_t f[SER_HDR + 20 + 4], *p = f + SER_HDR;
     put32(p, dev_executed); put32(p + 4, ser_nacks); put32(p + 8, ser_replays);
-    ser_write(f, frame(f, SER_STATS_REPLY, seq, p, 12));
+    put32(p + 12, ser_heap_used()); put32(p + 16, ve_memory_pages());
+    ser_write(f, frame(f, SER_STATS_REPLY, seq, p, 20));
     return;
   }
   if (kind != SER_REQ) { nack(seq, NACK_KIND); return; }

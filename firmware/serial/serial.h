@@ -23,6 +23,8 @@ void ser_feed(const uint8_t *p, uint32_t n);
 /* No byte for a while (board's inter-byte timeout): give up a frame cut short
  * whose length promises more bytes than will come, and rescan after its magic. */
 void ser_idle(void);
+/* Board hook: heap bytes in use (high-water mark of sbrk), 0 if unknown. */
+uint32_t ser_heap_used(void);
 /* Counters for the fault tests. */
 extern uint32_t ser_nacks, ser_replays;
 #endif

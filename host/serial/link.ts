@@ -85,10 +85,11 @@ export class SerialLink {
   }
 
   /** Device counters: requests executed, NACKs sent, replies replayed from the cache. */
-  async deviceStats(): Promise<{ executed: number; nacks: number; replays: number }> {
+  async deviceStats(): Promise<{ executed: number; nacks: number; replays: number; heapBytes: number; wasmPages: number }> {
     const p = await this.exchange(Kind.STATS, new Uint8Array(0), [Kind.STATS_REPLY]);
     const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-    return { executed: v.getUint32(0), nacks: v.getUint32(4), replays: v.getUint32(8) };
+    const at = (o: number) => (p.length >= o + 4 ? v.getUint32(o) : 0);
+    return { executed: at(0), nacks: at(4), replays: at(8), heapBytes: at(12), wasmPages: at(16) };
   }
 
   /** A request frame (docs/protocol.md envelope) in, its reply frame out. */

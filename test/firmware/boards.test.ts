@@ -37,7 +37,8 @@ for (const b of BOARDS) {
           const got = await link.request(x.request);
           if (Buffer.compare(Buffer.from(got), Buffer.from(x.reply)) !== 0) bad.push(`#${i} ${x.label}: ${Buffer.from(got).subarray(0, 90).toString("latin1").replace(/[^ -~]/g, ".")}`);
         }
-        console.log(`${b.board} ${b.engine}: ${log.length} requests, ${log.length - bad.length} identical, ${((performance.now() - t0) / log.length).toFixed(2)} ms/request (emulated)`);
+        const st = await link.deviceStats();
+        console.log(`${b.board} ${b.engine}: ${log.length} requests, ${log.length - bad.length} identical, ${((performance.now() - t0) / log.length).toFixed(2)} ms/request (emulated), heap ${st.heapBytes} B, ${st.wasmPages} wasm pages`);
         expect(bad).toEqual([]);
       } finally {
         link.close();
