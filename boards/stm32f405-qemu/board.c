@@ -40,21 +40,32 @@ void ser_write(const uint8_t *p, uint32_t n) {
 void vigil_fatal(const char *msg) { (void)msg; for (;;) {} }
 void _exit(int code) { (void)code; for (;;) {} }
 
-/* The linear memory (two pages) lives in SRAM; wasm-rt-impl.c's calloc/realloc/free
- * are routed here (-D in build.sh), anything else goes to the CCM heap. */
+/* The linear memory lives in its own RAM region (.wasmmem, WASM_MEM_MAX bytes);
+ * wasm-rt-impl.c's calloc/realloc/free are routed here (-D in build.sh), other
+ * allocations go to the heap. Growing stays in place up to the region's end. */
+#ifndef WASM_MEM_MAX
+#define WASM_MEM_MAX (128u * 1024u)
+#endif
 void *vb_calloc(size_t n, size_t sz) {
-  if (n * sz == 128u * 1024u) { memset(__wasm_mem, 0, 128u * 1024u); return __wasm_mem; }
+  if (n * sz >= 65536u && n * sz % 65536u == 0) {
+    if (n * sz > WASM_MEM_MAX) return NULL;
+    memset(__wasm_mem, 0, n * sz);
+    return __wasm_mem;
+  }
   return calloc(n, sz);
 }
 void *vb_realloc(void *p, size_t sz) {
-  if (p == __wasm_mem) return sz <= 128u * 1024u ? p : NULL; /* no third page on this board */
+  if (p == __wasm_mem) return sz <= WASM_MEM_MAX ? p : NULL;
   return realloc(p, sz);
 }
 void vb_free(void *p) { if (p != __wasm_mem) free(p); }
 
 int main(void) {
   RCC_APB2ENR |= 1u << 4; /* USART1 clock */
-  USART_BRR = 0x16d;
+#ifndef USART_BRR_VALUE
+#define USART_BRR_VALUE 0x16d
+#endif
+  USART_BRR = USART_BRR_VALUE;
   USART_CR1 = (1u << 13) | (1u << 3) | (1u << 2); /* UE, TE, RE */
   SYST_RVR = 0xFFFFFFu; SYST_CVR = 0; SYST_CSR = 5; /* CPU clock, no interrupt */
   if (dev_init() != 0) { static const uint8_t m[] = "engine load failed\n"; ser_write(m, sizeof m - 1); for (;;) {} }
