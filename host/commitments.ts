@@ -50,3 +50,9 @@ export function revokeHolderCommitment(s: Signer, channelId: Uint8Array, number:
 export function signHolderCommitment(s: Signer, channelId: Uint8Array, number: bigint): Uint8Array {
   return new Reader(s.request(HolderMethod.SIGN_HOLDER_COMMITMENT, new Writer().bytes(channelId).u64(number).finish())).varbytes();
 }
+
+/** Our signature on a legacy mutual close (closing_signed). */
+export function signMutualClose(s: Signer, channelId: Uint8Array, o: { toHolderSat: bigint; toCounterpartySat: bigint; feeSat: bigint; holderScript: Uint8Array; counterpartyScript: Uint8Array }): Uint8Array {
+  const w = new Writer().bytes(channelId).u64(o.toHolderSat).u64(o.toCounterpartySat).u64(o.feeSat).varbytes(o.holderScript).varbytes(o.counterpartyScript);
+  return new Reader(s.request(0x0406, w.finish())).varbytes();
+}

@@ -19,6 +19,7 @@ import { Rule } from "../policy/rules";
 import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
 import { fundingScript } from "../bolt3/scripts";
+import { legacyClosing } from "../bolt3/closing";
 import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { Shachain } from "../bolt3/shachain";
@@ -44,6 +45,11 @@ export namespace CommitmentMethod {
   export const REVOKE_HOLDER_COMMITMENT: u16 = 0x0404;
   /** id[32] | u64 commitment_number → varbytes our signature on our commitment (force close) */
   export const SIGN_HOLDER_COMMITMENT: u16 = 0x0405;
+  /**
+   * Legacy mutual close (closing_signed): id[32] | u64 to_holder_sat | u64 to_counterparty_sat | u64 fee_sat |
+   * varbytes holder_script | varbytes counterparty_script → varbytes signature (DER+ALL)
+   */
+  export const SIGN_MUTUAL_CLOSE: u16 = 0x0406;
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
@@ -363,7 +369,9 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
   if (t === null) return why[0];
   const c = t!.c, number = t!.number, id = c.id;
   const st = c.holder;
-  const e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_SIGNED, number + 1 < st.validated,
+  let e = SIGNER.policy.check(Rule.REVOKE_NOT_CLOSED, !st.closed, "we signed a mutual close for this channel");
+  if (e !== null) return e;
+  e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_SIGNED, number + 1 < st.validated,
     "commitment " + (number + 1).toString() + " has no valid counterparty signature yet");
   if (e !== null) return e;
   if (number > st.revealed) return invalidState("revocation of " + number.toString() + " skips " + st.revealed.toString());
@@ -394,6 +402,44 @@ function signHolder(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** Weight of a two-output legacy closing tx with the 2-of-2 witness (BOLT 3 Appendix A style estimate). */
+const CLOSING_WEIGHT: u64 = 4 * (10 + 41 + 2 * 43) + 224;
+
+function signMutualClose(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), toHolder = r.u64(), toCounterparty = r.u64(), fee = r.u64();
+  const hs = r.varbytes(10_000), cs = r.varbytes(10_000);
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const setup = c!.setup!, st = c!.holder, p = SIGNER.policy, cfg = p.cfg;
+  if (st.validated == 0) return invalidState("no validated commitment to close from");
+  const last = readFields(new Reader(st.last));
+  let e = p.check(Rule.MUTUAL_NO_PENDING_HTLCS, last.htlcs.length == 0 && c!.counterparty.lastHtlcs.length == 0, "HTLCs are in flight");
+  if (e !== null) return e;
+  const ours = last.toHolder / 1000 - (setup.isOutbound ? fee : 0);
+  const theirs = last.toCounterparty / 1000 - (setup.isOutbound ? 0 : fee);
+  e = p.check(Rule.MUTUAL_VALUE_MATCHES_COMMITMENT, toHolder == ours && toCounterparty == theirs,
+    "close pays us " + toHolder.toString() + " sat, the last commitment gives " + ours.toString());
+  if (e !== null) return e;
+  const rate = fee * 4 / CLOSING_WEIGHT;
+  e = p.check(Rule.MUTUAL_FEE_RANGE, fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
+    "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
+  if (e !== null) return e;
+  const upfront = setup.holderShutdownScript;
+  let dest = SIGNER.payments.allowsScript(hs);
+  if (upfront.length > 0) { dest = upfront.length == hs.length; for (let i = 0; i < hs.length && dest; i++) dest = upfront[i] == hs[i]; }
+  e = p.check(Rule.MUTUAL_DESTINATION_ALLOWLISTED, dest, "our output does not go to the upfront shutdown script or an allowlisted address");
+  if (e !== null) return e;
+  const tx = legacyClosing(setup.fundingTxid, setup.fundingVout, toHolder * 1000, toCounterparty * 1000, false, 0, hs, cs, setup.holderDustLimitSat, false);
+  if (tx === null) return invalidArgument("no output left");
+  const sig = signInput(tx!, fundingScript(c!.secrets.fundingPub, setup.counterparty!.funding), setup.channelValueSat, c!.secrets.funding);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  if (!st.closed) { st.closed = true; SIGNER.touch("c/" + idHex(id)); }
+  w.varbytes(sig!);
+  return null;
+}
+
 export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
@@ -401,5 +447,6 @@ export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError |
   if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT) return validateHolder(r, w);
   if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
   if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);
+  if (method == CommitmentMethod.SIGN_MUTUAL_CLOSE) return signMutualClose(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

@@ -57,14 +57,16 @@ export class HolderState {
   validated: u64 = 0; // commitments 0..validated-1 carry the peer's valid signatures
   revealed: u64 = 0; // secrets released: 0..revealed-1 are revoked
   last: Uint8Array = new Uint8Array(0); // the state of commitment validated-1, as the node sent it
+  closed: bool = false; // we signed a mutual close
 
-  write(w: Writer): void { w.u64(this.validated).u64(this.revealed).varbytes(this.last); }
+  write(w: Writer): void { w.u64(this.validated).u64(this.revealed).varbytes(this.last).u8(this.closed ? 1 : 0); }
 
   static read(r: Reader): HolderState {
     const s = new HolderState();
     s.validated = r.u64();
     s.revealed = r.u64();
     s.last = r.varbytes(1 << 20);
+    s.closed = r.u8() == 1;
     return s;
   }
 }

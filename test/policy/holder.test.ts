@@ -83,3 +83,44 @@ describe("our commitments", () => {
     expect(fail(() => validateHolderCommitment(s, id, state(3n), s0.sig, [])).code).toBe(Code.INVALID_STATE);
   });
 });
+
+describe("mutual close", async () => {
+  const { signMutualClose } = await import("../../host/commitments.js");
+  const { allowlistAdd } = await import("../../host/payments.js");
+  const btc = await import("@scure/btc-signer");
+  const wallet = Uint8Array.from([0, 20, ...new Uint8Array(20).fill(0x77)]);
+  const peerOut = Uint8Array.from([0, 20, ...new Uint8Array(20).fill(0x88)]);
+
+  function ready(htlc = false) {
+    const { s, id, ours, state } = open();
+    const st0 = state(0n);
+    const s0 = peerSigs(s, id, ours, st0);
+    validateHolderCommitment(s, id, st0, s0.sig, s0.htlcSigs);
+    if (htlc) {
+      const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: false, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+      const s1 = peerSigs(s, id, ours, st1);
+      validateHolderCommitment(s, id, st1, s1.sig, s1.htlcSigs);
+    }
+    allowlistAdd(s, "address", btc.Address({ ...btc.TEST_NETWORK, bech32: "bcrt" }).encode(btc.OutScript.decode(wallet)));
+    return { s, id };
+  }
+  const close = (over = {}) => ({ toHolderSat: VALUE - 500n, toCounterpartySat: 0n, feeSat: 500n, holderScript: wallet, counterpartyScript: peerOut, ...over });
+
+  it("signs a close that pays us our last balance minus the fee, to an allowlisted address; then no more revocations", () => {
+    const { s, id } = ready();
+    expect(signMutualClose(s, id, close()).length).toBeGreaterThan(60);
+    expectRefused(s, "policy-revoke-not-closed", () => revokeHolderCommitment(s, id, 0n));
+  });
+
+  it("policy-mutual-value-matches-commitment, -fee-range, -destination-allowlisted", () => {
+    const { s, id } = ready();
+    expectRefused(s, "policy-mutual-value-matches-commitment", () => signMutualClose(s, id, close({ toHolderSat: VALUE - 1000n, toCounterpartySat: 500n })));
+    expectRefused(s, "policy-mutual-fee-range", () => signMutualClose(s, id, close({ toHolderSat: VALUE - 600_000n, feeSat: 600_000n })));
+    expectRefused(s, "policy-mutual-destination-allowlisted", () => signMutualClose(s, id, close({ holderScript: peerOut })));
+  });
+
+  it("policy-mutual-no-pending-htlcs", () => {
+    const { s, id } = ready(true);
+    expectRefused(s, "policy-mutual-no-pending-htlcs", () => signMutualClose(s, id, close({ toHolderSat: VALUE - 8_000n - 500n })));
+  });
+});
