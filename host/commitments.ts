@@ -56,3 +56,8 @@ export function signMutualClose(s: Signer, channelId: Uint8Array, o: { toHolderS
   const w = new Writer().bytes(channelId).u64(o.toHolderSat).u64(o.toCounterpartySat).u64(o.feeSat).varbytes(o.holderScript).varbytes(o.counterpartyScript);
   return new Reader(s.request(0x0406, w.finish())).varbytes();
 }
+
+/** Sweep our delayed to_local output of our latest commitment (after a force close). */
+export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, destination: Uint8Array, feeSat: bigint, locktime = 0): Uint8Array {
+  return new Reader(s.request(0x0407, new Writer().bytes(channelId).u64(number).varbytes(destination).u64(feeSat).u32(locktime).finish())).varbytes();
+}

@@ -20,6 +20,7 @@ import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommi
 import { buildHtlcTx } from "../bolt3/htlc";
 import { fundingScript } from "../bolt3/scripts";
 import { legacyClosing } from "../bolt3/closing";
+import { Tx, TxIn, TxOut } from "../bitcoin/tx";
 import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { Shachain } from "../bolt3/shachain";
@@ -50,6 +51,11 @@ export namespace CommitmentMethod {
    * varbytes holder_script | varbytes counterparty_script → varbytes signature (DER+ALL)
    */
   export const SIGN_MUTUAL_CLOSE: u16 = 0x0406;
+  /**
+   * Sweep our delayed to_local output of our commitment `number` after to_self_delay:
+   * id[32] | u64 commitment_number | varbytes destination_script | u64 fee_sat | u32 locktime → varbytes signed tx
+   */
+  export const SIGN_DELAYED_SWEEP: u16 = 0x0407;
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
@@ -440,6 +446,51 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** Weight of a one-input (to_local witness) one-output sweep, for the feerate check. */
+const SWEEP_WEIGHT: u64 = 4 * (10 + 41 + 43) + 154;
+
+function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64(), dest = r.varbytes(10_000), fee = r.u64(), locktime = r.u32();
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const st = c!.holder, p = SIGNER.policy, cfg = p.cfg;
+  if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be swept");
+  const f = readFields(new Reader(st.last));
+  const b = buildHolder(c!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (b === null) return invalidArgument("keys");
+  let vout = -1;
+  for (let i = 0; i < b!.built.outputs.length; i++) if (b!.built.outputs[i].kind == OutKind.TO_LOCAL) vout = i;
+  if (vout < 0) return invalidState("our commitment has no to_local output");
+  const out = b!.built.outputs[vout];
+  let e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, SIGNER.payments.allowsScript(dest), "the sweep does not pay an allowlisted address");
+  if (e !== null) return e;
+  const rate = fee * 4 / SWEEP_WEIGHT;
+  e = p.check(Rule.SWEEP_FEE_RANGE, fee < out.value && fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
+    "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
+  if (e !== null) return e;
+  e = p.check(Rule.SWEEP_LOCKTIME, locktime < 500_000_000, "a sweep's locktime is a block height");
+  if (e !== null) return e;
+  // BOLT 5: spend to_local with nSequence = to_self_delay; witness <sig> <> <to_local script>.
+  const tx = new Tx(2, locktime);
+  tx.inputs.push(new TxIn(b!.built.txid(), <u32>vout, new Uint8Array(0), <u32>b!.params.toSelfDelay));
+  tx.outputs.push(new TxOut(out.value - fee, dest));
+  const point = pubkeyCreate(perCommitmentSecret(c!.secrets.commitmentSeed, MAX_INDEX - number));
+  if (point === null) return invalidArgument("keys");
+  const key = derivePrivkey(c!.secrets.delayedPaymentBase, point!);
+  if (key === null) return invalidArgument("keys");
+  const sig = signInput(tx, out.witnessScript, out.value, key!);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  const wit = new Array<Uint8Array>();
+  wit.push(sig!);
+  wit.push(new Uint8Array(0));
+  wit.push(out.witnessScript);
+  tx.inputs[0].witness = wit;
+  w.varbytes(tx.serialize(true));
+  return null;
+}
+
 export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
@@ -448,5 +499,6 @@ export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError |
   if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
   if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);
   if (method == CommitmentMethod.SIGN_MUTUAL_CLOSE) return signMutualClose(r, w);
+  if (method == CommitmentMethod.SIGN_DELAYED_SWEEP) return signDelayedSweep(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

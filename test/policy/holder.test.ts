@@ -124,3 +124,34 @@ describe("mutual close", async () => {
     expectRefused(s, "policy-mutual-no-pending-htlcs", () => signMutualClose(s, id, close({ toHolderSat: VALUE - 8_000n - 500n })));
   });
 });
+
+describe("delayed sweep of our to_local", async () => {
+  const { signDelayedSweep } = await import("../../host/commitments.js");
+  const { allowlistAdd } = await import("../../host/payments.js");
+  const { derivePubkey } = await import("../../host/tools/bolt3.js");
+  const { sighashV0 } = await import("../../host/tools/bitcoin.js");
+  const btc = await import("@scure/btc-signer");
+  const wallet = Uint8Array.from([0, 20, ...new Uint8Array(20).fill(0x66)]);
+
+  it("spends to_local after to_self_delay to an allowlisted address; the signature is the delayed key's", () => {
+    const { s, id, ours, state } = open();
+    const st0 = state(0n);
+    const sg = peerSigs(s, id, ours, st0);
+    validateHolderCommitment(s, id, st0, sg.sig, sg.htlcSigs);
+    expectRefused(s, "policy-sweep-destination-allowlisted", () => signDelayedSweep(s, id, 0n, wallet, 1000n));
+    allowlistAdd(s, "address", btc.Address({ ...btc.TEST_NETWORK, bech32: "bcrt" }).encode(btc.OutScript.decode(wallet)));
+    expectRefused(s, "policy-sweep-fee-range", () => signDelayedSweep(s, id, 0n, wallet, 900_000n));
+    expectRefused(s, "policy-sweep-locktime", () => signDelayedSweep(s, id, 0n, wallet, 1000n, 600_000_000));
+    const raw = signDelayedSweep(s, id, 0n, wallet, 1000n);
+    const tx = btc.RawTx.decode(raw);
+    expect(tx.inputs[0].sequence).toBe(144);
+    expect(hex(tx.outputs[0].script)).toBe(hex(wallet));
+    const [sigDer, empty, script] = tx.witnesses![0];
+    expect(empty.length).toBe(0);
+    const unsigned = btc.RawTx.encode({ ...tx, segwitFlag: false, witnesses: undefined });
+    const amount = tx.outputs[0].amount + 1000n;
+    const digest = sighashV0(s, unsigned, 0, script, amount, 1);
+    const delayed = derivePubkey(s, ours.delayedPayment, perCommitmentPoint(s, id, 0n));
+    expect(secp256k1.verify(secp256k1.Signature.fromBytes(sigDer.subarray(0, -1), "der").toBytes("compact"), digest, delayed, { prehash: false })).toBe(true);
+  });
+});
