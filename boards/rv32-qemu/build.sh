@@ -5,7 +5,7 @@ CC=riscv64-unknown-elf-gcc
 B="$ROOT/boards/rv32-qemu"
 ARCH="-march=rv32imc -mabi=ilp32 -mcmodel=medany"
 CFLAGS="$ARCH -Os -g -ffunction-sections -fdata-sections --specs=picolibc.specs -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 \
-  -DSER_MAX=16384 -DDEV_REPLY_MAX=16384 -DDEV_INTERNAL_MAX=8192 -I$B/include"
+  -DSER_MAX=16384 -DDEV_REPLY_MAX=16384 -DDEV_INTERNAL_MAX=8192 -I$ROOT/boards/common/include"
 S=$(secp_dir)
 build_secp $CC "$ARCH -Os -ffunction-sections -fdata-sections --specs=picolibc.specs" "$OUT/secp" 2 2
 cp "$(core_wasm)" "$OUT/core.wasm"

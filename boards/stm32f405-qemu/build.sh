@@ -9,7 +9,7 @@ STM32_NAME="${STM32_NAME:-stm32}"
 # which gcc turns into a trap when enums are short (the AAPCS bare-metal default)
 ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -fno-short-enums"
 CFLAGS="$ARCH -Os -g -ffunction-sections -fdata-sections --specs=picolibc.specs -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 \
-  -DSER_MAX=8192 -DDEV_REPLY_MAX=8192 -DDEV_INTERNAL_MAX=4096 -I$B/include ${STM32_EXTRA:-}"
+  -DSER_MAX=8192 -DDEV_REPLY_MAX=8192 -DDEV_INTERNAL_MAX=4096 -I$ROOT/boards/common/include ${STM32_EXTRA:-}"
 S=$(secp_dir)
 build_secp $CC "$ARCH -Os -ffunction-sections -fdata-sections --specs=picolibc.specs" "$OUT/secp" 2 2
 cp "$(core_wasm)" "$OUT/core.wasm"
