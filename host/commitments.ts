@@ -8,11 +8,30 @@ export const CommitmentMethod = { SIGN_COUNTERPARTY_COMMITMENT: 0x0400, VALIDATE
 export interface StateHtlc { ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }
 export interface ChannelState { number: bigint; point: Uint8Array; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: StateHtlc[] }
 
+/** A transaction the node built, with each output's witness script (empty when not P2WSH). */
+export interface NodeTx { tx: Uint8Array; scripts: Uint8Array[] }
+/** The node's own commitment and its HTLC txs (output order): the core checks them against its build (policy/commitment_tx.ts). */
+export interface NodeTxs { commitment: NodeTx; htlcs: NodeTx[] }
+
+function writeNodeTx(w: Writer, t: NodeTx): void {
+  w.varbytes(t.tx).u16(t.scripts.length);
+  for (const x of t.scripts) w.varbytes(x);
+}
+
+/** The optional trailer of the commitment requests. */
+function writeNodeTxs(w: Writer, t?: NodeTxs): Writer {
+  if (!t) return w;
+  writeNodeTx(w, t.commitment);
+  w.u16(t.htlcs.length);
+  for (const h of t.htlcs) writeNodeTx(w, h);
+  return w;
+}
+
 /** Our signatures for the peer's commitment `state` (commitment_signed): the commitment's, then one per HTLC tx. */
-export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st: ChannelState, hostTime = BigInt(Math.floor(Date.now() / 1000))): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
+export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st: ChannelState, hostTime = BigInt(Math.floor(Date.now() / 1000)), nodeTxs?: NodeTxs): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
   const w = new Writer().bytes(channelId).u64(st.number).bytes(st.point).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
   for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
-  const r = new Reader(s.request(CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT, w.u64(hostTime).finish()));
+  const r = new Reader(s.request(CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT, writeNodeTxs(w.u64(hostTime), nodeTxs).finish()));
   const sig = r.varbytes();
   const htlcSigs: Uint8Array[] = [];
   for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
@@ -33,12 +52,12 @@ export function perCommitmentPoint(s: Signer, channelId: Uint8Array, number: big
 }
 
 /** The peer's commitment_signed on our commitment `st`: its signature and one per HTLC tx (output order). */
-export function validateHolderCommitment(s: Signer, channelId: Uint8Array, st: HolderState, sig: Uint8Array, htlcSigs: Uint8Array[]): void {
+export function validateHolderCommitment(s: Signer, channelId: Uint8Array, st: HolderState, sig: Uint8Array, htlcSigs: Uint8Array[], nodeTxs?: NodeTxs): void {
   const w = new Writer().bytes(channelId).u64(st.number).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
   for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
   w.varbytes(sig).u16(htlcSigs.length);
   for (const x of htlcSigs) w.varbytes(x);
-  s.request(HolderMethod.VALIDATE_HOLDER_COMMITMENT, w.finish());
+  s.request(HolderMethod.VALIDATE_HOLDER_COMMITMENT, writeNodeTxs(w, nodeTxs).finish());
 }
 
 /** revoke_and_ack: the secret of our commitment `number`. */
@@ -47,8 +66,8 @@ export function revokeHolderCommitment(s: Signer, channelId: Uint8Array, number:
 }
 
 /** Our signature on our latest commitment, to force-close. */
-export function signHolderCommitment(s: Signer, channelId: Uint8Array, number: bigint): Uint8Array {
-  return new Reader(s.request(HolderMethod.SIGN_HOLDER_COMMITMENT, new Writer().bytes(channelId).u64(number).finish())).varbytes();
+export function signHolderCommitment(s: Signer, channelId: Uint8Array, number: bigint, nodeTxs?: NodeTxs): Uint8Array {
+  return new Reader(s.request(HolderMethod.SIGN_HOLDER_COMMITMENT, writeNodeTxs(new Writer().bytes(channelId).u64(number), nodeTxs).finish())).varbytes();
 }
 
 /** Our signature on a legacy mutual close (closing_signed). */
@@ -57,7 +76,7 @@ export function signMutualClose(s: Signer, channelId: Uint8Array, o: { toHolderS
   return new Reader(s.request(0x0406, w.finish())).varbytes();
 }
 
-/** Sweep our delayed to_local output of our latest commitment (after a force close). */
-export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, destination: Uint8Array, feeSat: bigint, locktime = 0): Uint8Array {
-  return new Reader(s.request(0x0407, new Writer().bytes(channelId).u64(number).varbytes(destination).u64(feeSat).u32(locktime).finish())).varbytes();
+/** The node's unsigned sweep of our delayed to_local output of our latest commitment (after a force close), signed. */
+export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array): Uint8Array {
+  return new Reader(s.request(0x0407, new Writer().bytes(channelId).u64(number).varbytes(tx).finish())).varbytes();
 }

@@ -131,3 +131,31 @@ export function witnessVersion(s: Uint8Array): i32 {
 
 /** The program of a witness output (from byte 2). */
 export function witnessProgramOf(s: Uint8Array): Uint8Array { return s.slice(2); }
+
+/** One element of a decoded script: an opcode, or a value (push data, OP_0, OP_1NEGATE, OP_1..OP_16 as its number). */
+export class ScriptItem {
+  constructor(public op: u8, public value: Uint8Array | null) {}
+  isValue(): bool { return this.value !== null; }
+}
+
+/** Decode a script into opcodes and pushed values; null if a push runs past the end. */
+export function decodeScript(s: Uint8Array): ScriptItem[] | null {
+  const items = new Array<ScriptItem>();
+  let i = 0;
+  while (i < s.length) {
+    const op = s[i++];
+    let n: i32 = -1;
+    if (op <= 0x4b) n = <i32>op;
+    else if (op == Op.PUSHDATA1) { if (i + 1 > s.length) return null; n = <i32>s[i]; i += 1; }
+    else if (op == Op.PUSHDATA2) { if (i + 2 > s.length) return null; n = <i32>s[i] | (<i32>s[i + 1] << 8); i += 2; }
+    else if (op == Op.PUSHDATA4) { if (i + 4 > s.length) return null; n = <i32>(<u32>s[i] | (<u32>s[i + 1] << 8) | (<u32>s[i + 2] << 16) | (<u32>s[i + 3] << 24)); i += 4; }
+    if (n >= 0) {
+      if (i + n > s.length || n < 0) return null;
+      items.push(new ScriptItem(op, s.slice(i, i + n)));
+      i += n;
+    } else if (op == Op.OP_1NEGATE) items.push(new ScriptItem(op, scriptNum(-1)));
+    else if (op >= Op.OP_1 && op <= Op.OP_16) items.push(new ScriptItem(op, scriptNum(<i64>(op - Op.OP_1 + 1))));
+    else items.push(new ScriptItem(op, null));
+  }
+  return items;
+}

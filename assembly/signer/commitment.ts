@@ -18,16 +18,16 @@ import { pubkeyCreate, pubkeyParse, sha256 } from "../crypto";
 import { Rule } from "../policy/rules";
 import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
-import { fundingScript } from "../bolt3/scripts";
+import { fundingScript, toLocalScript } from "../bolt3/scripts";
 import { legacyClosing } from "../bolt3/closing";
-import { Tx, TxIn, TxOut } from "../bitcoin/tx";
+import { Tx, TxIn, TxOut, parseTx } from "../bitcoin/tx";
+import { CommitmentView, HtlcTxView, NodeTx, checkNodeCommitment, checkNodeHtlcTx } from "../policy/commitment_tx";
 import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
-import { Shachain } from "../bolt3/shachain";
 import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
-import { Channel, ChannelSetup, ChannelType } from "./channel";
+import { Channel, ChannelSetup, ChannelType, MAX_SCRIPT } from "./channel";
 import { CounterpartyState, StateHtlc } from "./counterparty_state";
-import { findChannel } from "./channels";
+import { findChannel, idKey } from "./channels";
 import { authorizePayment } from "./payments";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { SIGNER } from "./state";
@@ -52,13 +52,68 @@ export namespace CommitmentMethod {
    */
   export const SIGN_MUTUAL_CLOSE: u16 = 0x0406;
   /**
-   * Sweep our delayed to_local output of our commitment `number` after to_self_delay:
-   * id[32] | u64 commitment_number | varbytes destination_script | u64 fee_sat | u32 locktime → varbytes signed tx
+   * Sweep our delayed to_local output of our commitment `number` after to_self_delay: the node's
+   * unsigned tx, checked and signed. id[32] | u64 commitment_number | varbytes tx → varbytes signed tx
    */
   export const SIGN_DELAYED_SWEEP: u16 = 0x0407;
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
+const MAX_NODE_TX: i32 = 400_000;
+
+/** A transaction the node built: varbytes tx | u16 n | n × varbytes witness_script (per output, empty if not P2WSH). */
+function readNodeTx(r: Reader): NodeTx | null {
+  const raw = r.varbytes(MAX_NODE_TX);
+  const n = <i32>r.u16();
+  const scripts = new Array<Uint8Array>();
+  for (let i = 0; i < n && r.ok(); i++) scripts.push(r.varbytes(MAX_SCRIPT));
+  if (!r.ok()) return null;
+  const tx = parseTx(raw);
+  if (tx === null) { r.fail("the node's transaction does not parse"); return null; }
+  return new NodeTx(tx!, tx!.serialize(false), scripts);
+}
+
+/** The node's own commitment tx and its HTLC txs (in output order). */
+class NodeTxs {
+  constructor(public commitment: NodeTx, public htlcs: NodeTx[]) {}
+}
+
+/** Optional trailer of the commitment requests: node tx | u16 m | m × node HTLC tx. */
+function readNodeTxs(r: Reader): NodeTxs | null {
+  if (!r.ok() || r.remaining() == 0) return null;
+  const c = readNodeTx(r);
+  const m = <i32>r.u16();
+  if (r.ok() && m > MAX_HTLCS) r.fail("at most 966 HTLC txs");
+  const hs = new Array<NodeTx>();
+  for (let i = 0; i < m && r.ok(); i++) { const h = readNodeTx(r); if (h !== null) hs.push(h!); }
+  return c === null || !r.ok() ? null : new NodeTxs(c!, hs);
+}
+
+/** The node's transactions against the ones the core built for the same state (policy/commitment_tx.ts). */
+function checkNodeTxs(c: Channel, holder: bool, params: CommitmentParams, built: Commitment, keys: CommitmentKeys, point: Uint8Array, t: NodeTxs): CoreError | null {
+  const p = SIGNER.policy;
+  const countersignatoryBase = holder ? c.setup!.counterparty!.payment : c.secrets.paymentBasepoint;
+  const nonStatic = derivePubkey(countersignatoryBase, point);
+  if (nonStatic === null) return invalidArgument("per_commitment_point");
+  let e = checkNodeCommitment(p, new CommitmentView(holder, params, built, keys, nonStatic!), t.commitment);
+  if (e !== null) return e;
+  const chain = SIGNER.chain;
+  const maxLocktime: u32 = chain !== null ? chain!.tip().height + p.cfg.cltvWindow : 499_999_999;
+  const ws = toLocalScript(keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+  let k = 0;
+  for (let o = 0; o < built.outputs.length; o++) {
+    const out = built.outputs[o];
+    if (out.kind != OutKind.HTLC) continue;
+    if (k >= t.htlcs.length) return invalidArgument("one node HTLC tx per HTLC output");
+    const h = params.htlcs[out.htlc];
+    const tx = buildHtlcTx(built, o, h, params.feeratePerKw, params.anchors, keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+    e = checkNodeHtlcTx(p, new HtlcTxView(tx, ws, h.offered, out.value, maxLocktime), t.htlcs[k]);
+    if (e !== null) return e;
+    k++;
+  }
+  if (k != t.htlcs.length) return invalidArgument("one node HTLC tx per HTLC output");
+  return null;
+}
 
 
 /**
@@ -128,6 +183,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   for (let i = 0; i < n && r.ok(); i++) htlcs.push(StateHtlc.read(r));
   const contentEnd = r.pos;
   const hostTime = r.u64();
+  const nodeTxs = readNodeTxs(r);
   if (!r.finish()) return malformed(r.err!);
   const c = findChannel(id);
   if (c === null) return invalidArgument("unknown channel");
@@ -159,7 +215,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
       let known = false;
       for (let k = 0; k < st.lastHtlcs.length && !known; k++) known = st.lastHtlcs[k].same(htlcs[i]);
       if (known) continue;
-      e = checkPayment(htlcs[i], hostTime);
+      e = authorizePayment(htlcs[i].paymentHash, htlcs[i].amountMsat, hostTime);
       if (e !== null) return e;
     }
   }
@@ -172,6 +228,10 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   if (rev === null || delayed === null || theirHtlc === null || ourHtlc === null || ourHtlcSecret === null) return invalidArgument("per_commitment_point");
   const keys = new CommitmentKeys(rev!, delayed!, sec.paymentBasepoint, theirHtlc!, ourHtlc!, cp.funding, sec.fundingPub);
   const built = buildCommitment(params, keys);
+  if (nodeTxs !== null) {
+    e = checkNodeTxs(c!, false, params, built, keys, point, nodeTxs!);
+    if (e !== null) return e;
+  }
   const sigs = signCounterpartyCommitment(params, built, keys, setup.channelValueSat, sec.funding, ourHtlcSecret!);
   if (sigs === null) return new CoreError(Code.INTERNAL, "signing failed");
   // Record before the signatures leave (write-ahead).
@@ -181,23 +241,13 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
     st.lastPoint = point;
     st.lastDigest = digest;
     st.lastHtlcs = htlcs;
-    SIGNER.touch("c/" + idHex(id));
+    SIGNER.touch("c/" + idKey(id));
   }
   w.varbytes(sigs![0]).u16(<u16>(sigs!.length - 1));
   for (let i = 1; i < sigs!.length; i++) w.varbytes(sigs![i]);
   return null;
 }
 
-/** Payment rules for a new HTLC of ours; a refusal keeps the channel where it was. */
-function checkPayment(h: StateHtlc, hostTime: u64): CoreError | null {
-  return authorizePayment(h.paymentHash, h.amountMsat, hostTime);
-}
-
-function idHex(id: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < id.length; i++) s += (<u32>id[i] + 0x100).toString(16).slice(1);
-  return s;
-}
 
 /** The peer revokes commitment `number`: its secret must be the next one and consistent (BOLT 3 shachain). */
 function validateRevocation(r: Reader, w: Writer): CoreError | null {
@@ -209,25 +259,18 @@ function validateRevocation(r: Reader, w: Writer): CoreError | null {
   const st = c!.counterparty;
   if (number != st.revokedCount) return invalidState("revocation of " + number.toString() + " out of order (next is " + st.revokedCount.toString() + ")");
   if (number + 1 >= st.next) return invalidState("revocation of a commitment not yet superseded");
-  const trial = Shachain.read(new Reader(serialize(st.secrets)))!;
   const pt = pubkeyCreate(secret);
   const want = number + 2 == st.next ? st.prevPoint : st.lastPoint;
   let matches = pt !== null;
   for (let i = 0; i < 33 && matches; i++) matches = pt![i] == want[i];
-  const ok = matches && trial.insert(MAX_INDEX - number, secret);
+  // insert() leaves the storage unchanged when the secret does not derive the stored ones.
+  const ok = matches && st.secrets.insert(MAX_INDEX - number, secret);
   const e = SIGNER.policy.check(Rule.COMMITMENT_PREVIOUS_REVOKED, ok, "the revealed secret is not consistent with the earlier ones");
   if (e !== null) return e;
   if (!ok) return invalidArgument("secret");
-  st.secrets = trial;
   st.revokedCount = number + 1;
-  SIGNER.touch("c/" + idHex(id));
+  SIGNER.touch("c/" + idKey(id));
   return null;
-}
-
-function serialize(s: Shachain): Uint8Array {
-  const w = new Writer(64);
-  s.write(w);
-  return w.finish();
 }
 
 /**
@@ -255,7 +298,7 @@ function commitmentParams(c: Channel, holder: bool, number: u64, feerate: u32, t
 
 /** Our commitment `number` for a state (we broadcast), with its keys. */
 class HolderBuild {
-  constructor(public params: CommitmentParams, public built: Commitment, public keys: CommitmentKeys) {}
+  constructor(public params: CommitmentParams, public built: Commitment, public keys: CommitmentKeys, public point: Uint8Array) {}
 }
 
 function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): HolderBuild | null {
@@ -267,7 +310,7 @@ function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCou
   const ourHtlc = derivePubkey(sec.htlcBasepoint, point!), theirHtlc = derivePubkey(cp.htlc, point!);
   if (rev === null || delayed === null || ourHtlc === null || theirHtlc === null) return null;
   const keys = new CommitmentKeys(rev!, delayed!, cp.payment, ourHtlc!, theirHtlc!, sec.fundingPub, cp.funding);
-  return new HolderBuild(params, buildCommitment(params, keys), keys);
+  return new HolderBuild(params, buildCommitment(params, keys), keys, point!);
 }
 
 class StateFields {
@@ -311,6 +354,7 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   const m = <i32>r.u16();
   const htlcSigs = new Array<Uint8Array>();
   for (let i = 0; i < m && r.ok(); i++) htlcSigs.push(r.varbytes(73));
+  const nodeTxs = readNodeTxs(r);
   if (!r.finish()) return malformed(r.err!);
   const why = new Array<CoreError>();
   const found = readyChannel(id, why);
@@ -334,6 +378,10 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (b === null) return invalidArgument("keys");
+  if (nodeTxs !== null) {
+    e = checkNodeTxs(c, true, b!.params, b!.built, b!.keys, b!.point, nodeTxs!);
+    if (e !== null) return e;
+  }
   const fs = fundingScript(b!.keys.broadcasterFunding, b!.keys.countersignatoryFunding);
   const all: u8[] = [SigHash.ALL];
   if (!verifyInput(b!.built.tx, fs, c.setup!.channelValueSat, c.setup!.counterparty!.funding, sig, all)) return invalidArgument("the counterparty's commitment signature does not verify");
@@ -351,7 +399,7 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (!retry) {
     st.validated = f.number + 1;
     st.last = content;
-    SIGNER.touch("c/" + idHex(id));
+    SIGNER.touch("c/" + idKey(id));
   }
   return null;
 }
@@ -383,7 +431,7 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
   if (number > st.revealed) return invalidState("revocation of " + number.toString() + " skips " + st.revealed.toString());
   if (number == st.revealed) {
     st.revealed = number + 1;
-    SIGNER.touch("c/" + idHex(id));
+    SIGNER.touch("c/" + idKey(id));
   }
   w.bytes(perCommitmentSecret(c.secrets.commitmentSeed, MAX_INDEX - number));
   return null;
@@ -391,18 +439,24 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
 
 /** Our signature on our latest validated commitment (a force close), never on a revoked one (hard). */
 function signHolder(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  const nodeTxs = readNodeTxs(r);
+  if (!r.finish()) return malformed(r.err!);
   const why = new Array<CoreError>();
-  const t = target(r, why);
-  if (t === null) return why[0];
-  const c = t!.c, number = t!.number;
-  const st = c.holder;
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const st = c!.holder;
   const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
   if (e !== null) return e;
   if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be signed");
   const f = readFields(new Reader(st.last));
-  const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  const b = buildHolder(c!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (b === null) return invalidArgument("keys");
-  const sig = signInput(b!.built.tx, fundingScript(b!.keys.broadcasterFunding, b!.keys.countersignatoryFunding), c.setup!.channelValueSat, c.secrets.funding);
+  if (nodeTxs !== null) {
+    const e2 = checkNodeTxs(c!, true, b!.params, b!.built, b!.keys, b!.point, nodeTxs!);
+    if (e2 !== null) return e2;
+  }
+  const sig = signInput(b!.built.tx, fundingScript(b!.keys.broadcasterFunding, b!.keys.countersignatoryFunding), c!.setup!.channelValueSat, c!.secrets.funding);
   if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
   w.varbytes(sig!);
   return null;
@@ -441,17 +495,24 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
   if (tx === null) return invalidArgument("no output left");
   const sig = signInput(tx!, fundingScript(c!.secrets.fundingPub, setup.counterparty!.funding), setup.channelValueSat, c!.secrets.funding);
   if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
-  if (!st.closed) { st.closed = true; SIGNER.touch("c/" + idHex(id)); }
+  if (!st.closed) { st.closed = true; SIGNER.touch("c/" + idKey(id)); }
   w.varbytes(sig!);
   return null;
 }
 
-/** Weight of a one-input (to_local witness) one-output sweep, for the feerate check. */
-const SWEEP_WEIGHT: u64 = 4 * (10 + 41 + 43) + 154;
+/** Witness of a to_local spend: <sig> <> <script> (BOLT 5), for the feerate check. */
+function sweepWitnessWeight(script: Uint8Array): u64 { return 1 + 1 + 73 + 1 + 1 + <u64>script.length; }
 
+/**
+ * The node's sweep of our delayed to_local output (BOLT 5 "Unilateral Close Handling: Local
+ * Commitment Transaction"): checked, then signed with the delayed key.
+ */
 function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64(), dest = r.varbytes(10_000), fee = r.u64(), locktime = r.u32();
+  const id = r.bytes(32), number = r.u64(), raw = r.varbytes(MAX_NODE_TX);
   if (!r.finish()) return malformed(r.err!);
+  const parsed = parseTx(raw);
+  if (parsed === null) return malformed("the sweep does not parse");
+  const tx = parsed!;
   const why = new Array<CoreError>();
   const c = readyChannel(id, why);
   if (c === null) return why[0];
@@ -464,21 +525,32 @@ function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
   for (let i = 0; i < b!.built.outputs.length; i++) if (b!.built.outputs[i].kind == OutKind.TO_LOCAL) vout = i;
   if (vout < 0) return invalidState("our commitment has no to_local output");
   const out = b!.built.outputs[vout];
-  let e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, SIGNER.payments.allowsScript(dest), "the sweep does not pay an allowlisted address");
+  const txid = b!.built.txid();
+  if (tx.inputs.length != 1 || tx.outputs.length == 0) return invalidArgument("a delayed sweep spends our to_local output alone");
+  const input = tx.inputs[0];
+  let spends = input.vout == <u32>vout && input.scriptSig.length == 0;
+  for (let i = 0; i < 32 && spends; i++) spends = input.prevTxid[i] == txid[i];
+  if (!spends) return invalidArgument("the sweep does not spend our to_local output");
+  // BIP68 relative locks need version 2; BOLT 5: nSequence = to_self_delay.
+  let e = p.check(Rule.SWEEP_VERSION, tx.version == 2, "version " + tx.version.toString() + ", a CSV spend needs 2");
   if (e !== null) return e;
-  const rate = fee * 4 / SWEEP_WEIGHT;
-  e = p.check(Rule.SWEEP_FEE_RANGE, fee < out.value && fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
+  e = p.check(Rule.SWEEP_SEQUENCE, input.sequence == <u32>b!.params.toSelfDelay, "sequence " + input.sequence.toString() + ", to_self_delay is " + b!.params.toSelfDelay.toString());
+  if (e !== null) return e;
+  const chain = SIGNER.chain;
+  const maxLock: u32 = chain !== null ? chain!.tip().height + 1 : 499_999_999;
+  e = p.check(Rule.SWEEP_LOCKTIME, tx.locktime <= maxLock, "locktime " + tx.locktime.toString() + " is not a height at or below the tip");
+  if (e !== null) return e;
+  let paid: u64 = 0, allowed = true;
+  for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && SIGNER.payments.allowsScript(tx.outputs[i].script); }
+  e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, allowed, "the sweep does not pay an allowlisted address");
+  if (e !== null) return e;
+  const fee = paid < out.value ? out.value - paid : 0;
+  const weight = <u64>tx.weight() + 2 + sweepWitnessWeight(out.witnessScript);
+  const rate = fee * 4 / weight;
+  e = p.check(Rule.SWEEP_FEE_RANGE, paid < out.value && fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
     "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
   if (e !== null) return e;
-  e = p.check(Rule.SWEEP_LOCKTIME, locktime < 500_000_000, "a sweep's locktime is a block height");
-  if (e !== null) return e;
-  // BOLT 5: spend to_local with nSequence = to_self_delay; witness <sig> <> <to_local script>.
-  const tx = new Tx(2, locktime);
-  tx.inputs.push(new TxIn(b!.built.txid(), <u32>vout, new Uint8Array(0), <u32>b!.params.toSelfDelay));
-  tx.outputs.push(new TxOut(out.value - fee, dest));
-  const point = pubkeyCreate(perCommitmentSecret(c!.secrets.commitmentSeed, MAX_INDEX - number));
-  if (point === null) return invalidArgument("keys");
-  const key = derivePrivkey(c!.secrets.delayedPaymentBase, point!);
+  const key = derivePrivkey(c!.secrets.delayedPaymentBase, b!.point);
   if (key === null) return invalidArgument("keys");
   const sig = signInput(tx, out.witnessScript, out.value, key!);
   if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");

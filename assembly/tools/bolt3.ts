@@ -44,7 +44,8 @@ export namespace Bolt3Tool {
    * u64 feerate_per_kw | u64 to_broadcaster_msat | u64 to_countersignatory_msat | u8 broadcaster_is_funder |
    * per_commitment_point[33] | broadcaster: payment, delayed, htlc, funding [33 each] |
    * countersignatory: payment, revocation, htlc, funding [33 each] | u16 n | n × (u8 offered | u64 msat | u32 cltv | hash[32])
-   * → varbytes tx | u64 to_broadcaster_sat | u64 to_countersignatory_sat | u64 fee | n × u32 output index (0xffffffff: trimmed)
+   * → varbytes tx | u64 to_broadcaster_sat | u64 to_countersignatory_sat | u64 fee | n × u32 output index (0xffffffff: trimmed) |
+   *   u16 k | k × varbytes witness_script (per output, empty for P2WPKH) | u16 m | m × varbytes unsigned HTLC tx (output order)
    */
   export const BUILD_COMMITMENT: u16 = 0x8212;
   /**
@@ -111,6 +112,16 @@ function buildFromBasepoints(r: Reader, w: Writer, sign: bool = false): CoreErro
   }
   w.varbytes(c.tx.serialize(false)).u64(toB).u64(toC).u64(c.fee);
   for (let i = 0; i < p.htlcs.length; i++) w.u32(<u32>c.htlcOutput(i));
+  // What a node hands the signer with its own commitment: each output's witness script, the unsigned HTLC txs.
+  w.u16(<u16>c.outputs.length);
+  for (let i = 0; i < c.outputs.length; i++) w.varbytes(c.outputs[i].witnessScript);
+  let m = 0;
+  for (let i = 0; i < c.outputs.length; i++) if (c.outputs[i].kind == OutKind.HTLC) m++;
+  w.u16(<u16>m);
+  for (let i = 0; i < c.outputs.length; i++) {
+    if (c.outputs[i].kind != OutKind.HTLC) continue;
+    w.varbytes(buildHtlcTx(c, i, p.htlcs[c.outputs[i].htlc], p.feeratePerKw, p.anchors, keys.revocation, keys.broadcasterDelayed, p.toSelfDelay).serialize(false));
+  }
   return null;
 }
 

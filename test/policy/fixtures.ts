@@ -3,6 +3,9 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { Signer, ChannelSetup, Basepoints } from "../../host/signer.js";
 import { PolicyInput } from "../../host/policy.js";
+import { Reader, Writer } from "../../host/protocol/codec.js";
+import { Reader, Writer } from "../../host/protocol/codec.js";
+import { perCommitmentPoint } from "../../host/commitments.js";
 
 export const key = (label: string) => sha256(new TextEncoder().encode(label));
 export const point = (label: string) => secp256k1.getPublicKey(key(label), true);
@@ -32,4 +35,66 @@ export function setup(n: number, over: Partial<ChannelSetup> = {}): ChannelSetup
     fundingTxid: key("funding" + n), fundingVout: 0, holderSelectedContestDelay: 144, counterpartySelectedContestDelay: 144,
     counterparty: peerBasepoints(), channelType: "anchors", ...over,
   };
+}
+
+/** A commitment state as the tests describe it (`ours` = offered by us). */
+export interface TestState { number: bigint; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: Array<{ ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }> }
+
+/**
+ * The 0x8212/0x8215 payload of commitment `st` of channel `n` (its setup() defaults, dust 354):
+ * `holder` = we broadcast (point = ours), else the peer broadcasts (point = the peer's).
+ */
+export function commitmentToolRequest(ours: Basepoints, st: TestState, point: Uint8Array, holder: boolean, anchors = true, n = 1): Writer {
+  const peer = peerBasepoints();
+  const [toB, toC] = holder ? [st.toHolderMsat, st.toCounterpartyMsat] : [st.toCounterpartyMsat, st.toHolderMsat];
+  const w = new Writer().u8(anchors ? 1 : 0).bytes(setup(n).fundingTxid).u32(0).u64(st.number).u32(144).u64(354n).u64(BigInt(st.feeratePerKw)).u64(toB).u64(toC).u8(holder ? 1 : 0).bytes(point);
+  const keys = holder
+    ? [ours.payment, ours.delayedPayment, ours.htlc, ours.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]
+    : [peer.payment, peer.delayedPayment, peer.htlc, peer.funding, ours.payment, ours.revocation, ours.htlc, ours.funding];
+  for (const k of keys) w.bytes(k);
+  w.u16(st.htlcs.length);
+  for (const h of st.htlcs) w.u8(h.ours === holder ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  return w;
+}
+
+/** The commitment an honest node builds for `st` (the core's BOLT 3 tool): tx, each output's witness script, HTLC txs. */
+export function honestCommitment(s: Signer, ours: Basepoints, st: TestState, point: Uint8Array, holder: boolean, anchors = true, n = 1) {
+  const r = new Reader(s.request(0x8212, commitmentToolRequest(ours, st, point, holder, anchors, n).finish()));
+  const tx = r.varbytes();
+  r.u64(); r.u64(); r.u64();
+  for (let i = 0; i < st.htlcs.length; i++) r.u32();
+  const scripts: Uint8Array[] = [];
+  for (let i = 0, k = r.u16(); i < k; i++) scripts.push(r.varbytes());
+  const htlcTxs: Uint8Array[] = [];
+  for (let i = 0, m = r.u16(); i < m; i++) htlcTxs.push(r.varbytes());
+  return { tx, scripts, htlcTxs };
+}
+
+/** The peer countersigns our commitment `st` of channel 1 (the core's signing tool with the peer's secrets, as the peer would). */
+export function peerSignatures(s: Signer, id: Uint8Array, ours: Basepoints, st: TestState) {
+  const w = commitmentToolRequest(ours, st, perCommitmentPoint(s, id, st.number), true);
+  const r = new Reader(s.request(0x8215, w.bytes(key("peer/funding")).bytes(key("peer/htlc")).u64(1_000_000n).finish()));
+  const sig = r.varbytes();
+  const htlcSigs: Uint8Array[] = [];
+  for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
+  return { sig, htlcSigs };
+}
+
+/**
+ * The peer's signatures on our commitment `st` of a channel with `our` basepoints and setup `su`
+ * (the core's signing tool with the peer's secrets, as the peer would compute them).
+ */
+export function peerSignsHolder(s: Signer, our: Basepoints, su: ChannelSetup, st: { number: bigint; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: Array<{ ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }> }, point: Uint8Array, tag = "peer") {
+  const peer = peerBasepoints(tag);
+  const w = new Writer().u8(su.channelType === "static-remotekey" ? 0 : 1).bytes(su.fundingTxid).u32(su.fundingVout).u64(st.number)
+    .u32(su.counterpartySelectedContestDelay).u64(su.holderDustLimitSat ?? 354n).u64(BigInt(st.feeratePerKw)).u64(st.toHolderMsat).u64(st.toCounterpartyMsat)
+    .u8(su.isOutbound ? 1 : 0).bytes(point);
+  for (const k of [our.payment, our.delayedPayment, our.htlc, our.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]) w.bytes(k);
+  w.u16(st.htlcs.length);
+  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  const r = new Reader(s.request(0x8215, w.bytes(key(tag + "/funding")).bytes(key(tag + "/htlc")).u64(su.channelValueSat).finish()));
+  const sig = r.varbytes();
+  const htlcSigs: Uint8Array[] = [];
+  for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
+  return { sig, htlcSigs };
 }

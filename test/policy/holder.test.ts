@@ -5,9 +5,8 @@ import { describe, it, expect } from "vitest";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { Signer, Code, SignerError, type Basepoints } from "../../host/signer.js";
 import { perCommitmentPoint, revokeHolderCommitment, signHolderCommitment, validateHolderCommitment, type HolderState } from "../../host/commitments.js";
-import { Reader, Writer } from "../../host/protocol/codec.js";
 import { expectRefused } from "./attack.js";
-import { channelId, key, peerBasepoints, setup, signer } from "./fixtures.js";
+import { channelId, key, peerSignatures, setup, signer } from "./fixtures.js";
 
 const VALUE = 1_000_000n;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -22,19 +21,7 @@ function open() {
   return { s, id, ours, state };
 }
 
-/** The peer countersigns our commitment (the core's signing tool with the peer's secrets, as the peer would). */
-function peerSigs(s: Signer, id: Uint8Array, ours: Basepoints, st: HolderState) {
-  const peer = peerBasepoints();
-  const w = new Writer().u8(1).bytes(setup(1).fundingTxid).u32(0).u64(st.number).u32(144).u64(354n).u64(BigInt(st.feeratePerKw)).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u8(1).bytes(perCommitmentPoint(s, id, st.number));
-  for (const k of [ours.payment, ours.delayedPayment, ours.htlc, ours.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]) w.bytes(k);
-  w.u16(st.htlcs.length);
-  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
-  const r = new Reader(s.request(0x8215, w.bytes(key("peer/funding")).bytes(key("peer/htlc")).u64(VALUE).finish()));
-  const sig = r.varbytes();
-  const htlcSigs: Uint8Array[] = [];
-  for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
-  return { sig, htlcSigs };
-}
+const peerSigs = (s: Signer, id: Uint8Array, ours: Basepoints, st: HolderState) => peerSignatures(s, id, ours, st);
 
 describe("our commitments", () => {
   it("the peer's signature must verify on the commitment the signer builds", () => {
@@ -130,27 +117,46 @@ describe("delayed sweep of our to_local", async () => {
   const { allowlistAdd } = await import("../../host/payments.js");
   const { derivePubkey } = await import("../../host/tools/bolt3.js");
   const { sighashV0 } = await import("../../host/tools/bitcoin.js");
+  const { honestCommitment } = await import("./fixtures.js");
+  const { sha256 } = await import("@noble/hashes/sha2.js");
   const btc = await import("@scure/btc-signer");
   const wallet = Uint8Array.from([0, 20, ...new Uint8Array(20).fill(0x66)]);
+  const other = Uint8Array.from([0, 20, ...new Uint8Array(20).fill(0x77)]);
 
-  it("spends to_local after to_self_delay to an allowlisted address; the signature is the delayed key's", () => {
+  it("the node's sweep of to_local after to_self_delay to an allowlisted address; each hostile change refused by its rule; the signature is the delayed key's", () => {
     const { s, id, ours, state } = open();
     const st0 = state(0n);
     const sg = peerSigs(s, id, ours, st0);
     validateHolderCommitment(s, id, st0, sg.sig, sg.htlcSigs);
-    expectRefused(s, "policy-sweep-destination-allowlisted", () => signDelayedSweep(s, id, 0n, wallet, 1000n));
+    // The node's view of our commitment 0: to_local is the non-anchor output.
+    const c = honestCommitment(s, ours, st0, perCommitmentPoint(s, id, 0n), true);
+    const ctx = btc.RawTx.decode(c.tx);
+    const vout = ctx.outputs.findIndex((o) => o.amount !== 330n);
+    const value = ctx.outputs[vout].amount;
+    const txid = sha256(sha256(c.tx)).reverse();
+    const sweep = (o: { version?: number; sequence?: number; locktime?: number; script?: Uint8Array; fee?: bigint } = {}) => btc.RawTx.encode({
+      version: o.version ?? 2, segwitFlag: false, lockTime: o.locktime ?? 0, witnesses: undefined,
+      inputs: [{ txid, index: vout, finalScriptSig: new Uint8Array(0), sequence: o.sequence ?? 144 }],
+      outputs: [{ amount: value - (o.fee ?? 1000n), script: o.script ?? wallet }],
+    });
+    expectRefused(s, "policy-sweep-destination-allowlisted", () => signDelayedSweep(s, id, 0n, sweep()));
     allowlistAdd(s, "address", btc.Address({ ...btc.TEST_NETWORK, bech32: "bcrt" }).encode(btc.OutScript.decode(wallet)));
-    expectRefused(s, "policy-sweep-fee-range", () => signDelayedSweep(s, id, 0n, wallet, 900_000n));
-    expectRefused(s, "policy-sweep-locktime", () => signDelayedSweep(s, id, 0n, wallet, 1000n, 600_000_000));
-    const raw = signDelayedSweep(s, id, 0n, wallet, 1000n);
+    expectRefused(s, "policy-sweep-destination-allowlisted", () => signDelayedSweep(s, id, 0n, sweep({ script: other })));
+    expectRefused(s, "policy-sweep-fee-range", () => signDelayedSweep(s, id, 0n, sweep({ fee: 900_000n })));
+    expectRefused(s, "policy-sweep-locktime", () => signDelayedSweep(s, id, 0n, sweep({ locktime: 600_000_000 })));
+    expectRefused(s, "policy-sweep-version", () => signDelayedSweep(s, id, 0n, sweep({ version: 1 })));
+    expectRefused(s, "policy-sweep-sequence", () => signDelayedSweep(s, id, 0n, sweep({ sequence: 143 })));
+    expect(fail(() => signDelayedSweep(s, id, 0n, sweep().subarray(0, 20))).code).toBe(Code.MALFORMED);
+    const raw = signDelayedSweep(s, id, 0n, sweep());
     const tx = btc.RawTx.decode(raw);
     expect(tx.inputs[0].sequence).toBe(144);
     expect(hex(tx.outputs[0].script)).toBe(hex(wallet));
     const [sigDer, empty, script] = tx.witnesses![0];
     expect(empty.length).toBe(0);
+    expect(hex(btc.OutScript.encode({ type: "wsh", hash: sha256(script) }))).toBe(hex(ctx.outputs[vout].script));
     const unsigned = btc.RawTx.encode({ ...tx, segwitFlag: false, witnesses: undefined });
-    const amount = tx.outputs[0].amount + 1000n;
-    const digest = sighashV0(s, unsigned, 0, script, amount, 1);
+    expect(hex(unsigned)).toBe(hex(sweep()));
+    const digest = sighashV0(s, unsigned, 0, script, value, 1);
     const delayed = derivePubkey(s, ours.delayedPayment, perCommitmentPoint(s, id, 0n));
     expect(secp256k1.verify(secp256k1.Signature.fromBytes(sigDer.subarray(0, -1), "der").toBytes("compact"), digest, delayed, { prehash: false })).toBe(true);
   });
