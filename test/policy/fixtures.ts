@@ -4,7 +4,6 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { Signer, ChannelSetup, Basepoints } from "../../host/signer.js";
 import { PolicyInput } from "../../host/policy.js";
 import { Reader, Writer } from "../../host/protocol/codec.js";
-import { Reader, Writer } from "../../host/protocol/codec.js";
 import { perCommitmentPoint } from "../../host/commitments.js";
 
 export const key = (label: string) => sha256(new TextEncoder().encode(label));
