@@ -18,6 +18,7 @@ import { handlePersist } from "./signer/persist";
 import { handleChain } from "./chain/follower";
 import { handlePayments } from "./signer/payments";
 import { handleCommitment } from "./signer/commitment";
+import { handleOnchain } from "./signer/onchain";
 import { checkOperator, isOperatorMethod, recordOperator } from "./signer/operator";
 import { handleChainTool } from "./tools/chain";
 import { handleLightningTool } from "./tools/lightning";
@@ -45,6 +46,7 @@ function dispatch(method: u16, r: Reader, w: Writer): CoreError | null {
   if (range == 0x0100) return handleNodeSign(method, r, w);
   if (range == 0x0300) return handleChain(method, r, w);
   if (range == 0x0400) return handleCommitment(method, r, w);
+  if (range == 0x0500) return handleOnchain(method, r, w);
   if (method >= 0x0200 && method < 0x0800) return handleChannel(method, r, w);
   if (range == 0x0800) return handlePayments(method, r, w);
   if (range == TOOLS_CRYPTO) return handleCryptoTool(method, r, w);

@@ -69,8 +69,23 @@ export class Pending {
   constructor(public paymentHash: Uint8Array, public amountMsat: u64, public payee: Uint8Array, public since: u64) {}
 }
 
+/** One entry of a velocity log: when, how much, and (funding log) the txid that moved it. */
 export class Send {
-  constructor(public time: u64, public amountMsat: u64) {}
+  constructor(public time: u64, public amountMsat: u64, public txid: Uint8Array = new Uint8Array(0)) {}
+}
+
+/** The value a velocity log moved in the `window` seconds up to `now`. */
+export function valueIn(log: Send[], now: u64, window: u64): u64 {
+  let v: u64 = 0;
+  for (let i = 0; i < log.length; i++) if (log[i].time + window > now) v += log[i].amountMsat;
+  return v;
+}
+
+/** The entries of a log still inside the window (bounded memory). */
+export function inWindow(log: Send[], now: u64, window: u64): Send[] {
+  const keep = new Array<Send>();
+  for (let i = 0; i < log.length; i++) if (log[i].time + window > now) keep.push(log[i]);
+  return keep;
 }
 
 export class PaymentBook {
@@ -78,6 +93,7 @@ export class PaymentBook {
   allow: AllowEntry[] = [];
   decisions: Decision[] = [];
   sends: Send[] = [];
+  funded: Send[] = []; // policy-velocity-funding: (time, sat, funding txid) of the funding txs signed
   hostTime: u64 = 0;
   pending: Pending[] = []; // volatile: the node's retry re-creates an entry after a restart
 
@@ -90,6 +106,8 @@ export class PaymentBook {
     for (let i = 0; i < this.decisions.length; i++) w.bytes(this.decisions[i].paymentHash).u64(this.decisions[i].amountMsat).u8(this.decisions[i].approved ? 1 : 0);
     w.u32(this.sends.length);
     for (let i = 0; i < this.sends.length; i++) w.u64(this.sends[i].time).u64(this.sends[i].amountMsat);
+    w.u32(this.funded.length);
+    for (let i = 0; i < this.funded.length; i++) w.u64(this.funded[i].time).u64(this.funded[i].amountMsat).bytes(this.funded[i].txid);
   }
 
   static read(r: Reader): PaymentBook | null {
@@ -107,6 +125,9 @@ export class PaymentBook {
     n = r.u32();
     if (n > 1_000_000) r.fail("send log size");
     for (let i: u32 = 0; i < n && r.ok(); i++) b.sends.push(new Send(r.u64(), r.u64()));
+    n = r.ok() && r.remaining() > 0 ? r.u32() : 0; // absent in records written before the funding log
+    if (n > 1_000_000) r.fail("funding log size");
+    for (let i: u32 = 0; i < n && r.ok(); i++) b.funded.push(new Send(r.u64(), r.u64(), r.bytes(32)));
     return r.ok() ? b : null;
   }
 
@@ -134,19 +155,20 @@ export class PaymentBook {
   }
 
   /** Outgoing value in the `window` seconds up to `now`. */
-  sentIn(now: u64, window: u64): u64 {
-    let v: u64 = 0;
-    for (let i = 0; i < this.sends.length; i++) if (this.sends[i].time + window > now) v += this.sends[i].amountMsat;
-    return v;
-  }
+  sentIn(now: u64, window: u64): u64 { return valueIn(this.sends, now, window); }
 
   /** Drop sends older than the window (bounded memory). Returns whether anything was dropped. */
   prune(now: u64, window: u64): bool {
-    const keep = new Array<Send>();
-    for (let i = 0; i < this.sends.length; i++) if (this.sends[i].time + window > now) keep.push(this.sends[i]);
+    const keep = inWindow(this.sends, now, window);
     const dropped = keep.length != this.sends.length;
     this.sends = keep;
     return dropped;
+  }
+
+  /** A funding tx already in the funding log (a retried signature counts once). */
+  fundedTx(txid: Uint8Array): bool {
+    for (let i = 0; i < this.funded.length; i++) if (same(this.funded[i].txid, txid)) return true;
+    return false;
   }
 }
 

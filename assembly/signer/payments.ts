@@ -45,7 +45,7 @@ function chainNow(): u64 { return SIGNER.chain !== null ? <u64>SIGNER.chain!.tip
 function hostNow(claimed: u64): u64 { return claimed > SIGNER.payments.hostTime ? claimed : SIGNER.payments.hostTime; }
 
 /** Velocity clock: the chain's time when following one, else the host's monotone time. */
-function velocityClock(t: u64): u64 { return SIGNER.chain !== null ? chainNow() : hostNow(t); }
+export function velocityClock(t: u64): u64 { return SIGNER.chain !== null ? chainNow() : hostNow(t); }
 
 /** Expiry clock: the later of the two. */
 function expiryClock(t: u64): u64 { const c = chainNow(), h = hostNow(t); return c > h ? c : h; }

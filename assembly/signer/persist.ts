@@ -3,7 +3,7 @@
 // must make state_export's records durable before releasing that reply, then
 // state_ack. Records hold no secret: channel keys re-derive from the seed.
 //   "node"        u8 fmt | node_id[33] | u32 max_message | u32 max_channels | u32 max_invoices | u32 max_allowlist | u64 operator counter | varbytes policy TLVs
-//   "payments"    u8 fmt | PaymentBook.write() (shown invoices, allowlist, approval decisions, send log)
+//   "payments"    u8 fmt | PaymentBook.write() (shown invoices, allowlist, approval decisions, send log, funding log)
 //   "c/<id hex>"  u8 fmt | Channel.write()
 //   "forgotten"   u8 fmt | u32 n | n × id[32]
 //   "chain"       u8 fmt | ChainState.write() (the header window)
