@@ -109,9 +109,17 @@ function htlcRole(v: CommitmentView, offered: bool, index: i32): string {
  */
 export function checkNodeCommitment(p: Policy, v: CommitmentView, node: NodeTx): CoreError | null {
   const want = v.built.tx, got = node.tx;
-  if (same(node.raw, want.serialize(false))) return null;
   const d = new Diagnosis(p);
   let e: CoreError | null = null;
+  if (same(node.raw, want.serialize(false))) {
+    // Our transaction; the scripts the node claims for it must be its outputs' too.
+    for (let i = 0; i < got.outputs.length; i++) {
+      const ws = i < node.scripts.length ? node.scripts[i] : new Uint8Array(0);
+      const ok = classify(got.outputs[i].script) == ScriptType.P2WSH ? same(p2wshOf(ws), got.outputs[i].script) : ws.length == 0;
+      if (!ok) { e = d.fail(Rule.COMMITMENT_SCRIPTS, "the witness script does not hash to output " + i.toString()); if (e !== null) return e; }
+    }
+    return null;
+  }
   // Header and input: "Commitment Transaction" version 2, the funding outpoint, obscured number in locktime/sequence.
   if (got.version != want.version) { e = d.fail(Rule.COMMITMENT_VERSION, "version " + got.version.toString() + ", BOLT 3 says 2"); if (e !== null) return e; }
   if (got.inputs.length != 1) { e = d.fail(Rule.COMMITMENT_INPUT_SINGLE, got.inputs.length.toString() + " inputs"); if (e !== null) return e; }
@@ -142,7 +150,7 @@ function checkOutputs(d: Diagnosis, v: CommitmentView, node: NodeTx): CoreError 
     const at = " (output " + i.toString() + ")";
     if (type == ScriptType.P2WPKH && !v.params.anchors) {
       // to_remote of option_static_remotekey: P2WPKH of the countersignatory's payment basepoint.
-      toRemote++;
+      if (++toRemote > 1) { e = singular(d, v, false, at); if (e !== null) return e; continue; }
       if (!same(witnessProgramOf(o.script), hash160(k.countersignatory))) { e = d.fail(Rule.COMMITMENT_COUNTERSIGNATORY_PUBKEY, "to_remote pays another key" + at); if (e !== null) return e; }
       e = matchKind(d, v, used, OutKind.TO_REMOTE, o.value, at);
       if (e !== null) return e;
@@ -152,13 +160,13 @@ function checkOutputs(d: Diagnosis, v: CommitmentView, node: NodeTx): CoreError 
     if (ws.length == 0 || !same(p2wshOf(ws), o.script)) { e = d.fail(Rule.COMMITMENT_SCRIPTS, "the witness script does not hash to the output" + at); if (e !== null) return e; continue; }
     const shape = shapeOf(ws, v);
     if (shape == Shape.TO_LOCAL) {
-      toLocal++;
+      if (++toLocal > 1) { e = singular(d, v, true, at); if (e !== null) return e; continue; }
       const x = scriptDiff(ws, toLocalScript(k.revocation, k.broadcasterDelayed, v.params.toSelfDelay));
       if (x != -1) { e = d.fail(x >= 0 ? TO_LOCAL_ROLES[x] : Rule.COMMITMENT_SCRIPTS, "to_local script" + at); if (e !== null) return e; }
       e = matchKind(d, v, used, OutKind.TO_LOCAL, o.value, at);
     } else if (shape == Shape.TO_REMOTE) {
       if (!v.params.anchors) { e = d.fail(Rule.COMMITMENT_NO_UNRECOGNIZED_OUTPUTS, "an anchors-style to_remote in a channel without anchors" + at); if (e !== null) return e; continue; }
-      toRemote++;
+      if (++toRemote > 1) { e = singular(d, v, false, at); if (e !== null) return e; continue; }
       if (scriptDiff(ws, toRemoteAnchorsScript(k.countersignatory)) != -1) {
         const stale = scriptDiff(ws, toRemoteAnchorsScript(v.nonStaticRemote)) == -1;
         e = d.fail(stale ? Rule.COMMITMENT_ANCHOR_STATIC_REMOTEKEY : Rule.COMMITMENT_COUNTERSIGNATORY_PUBKEY,
@@ -181,10 +189,6 @@ function checkOutputs(d: Diagnosis, v: CommitmentView, node: NodeTx): CoreError 
     }
     if (e !== null) return e;
   }
-  // "at most one to_local, one to_remote", from the signer's side: to_local is ours on our commitment.
-  const toUs = v.holder ? toLocal : toRemote, toPeer = v.holder ? toRemote : toLocal;
-  if (toUs > 1) { e = d.fail(Rule.COMMITMENT_SINGULAR_TO_HOLDER, toUs.toString() + " outputs to us"); if (e !== null) return e; }
-  if (toPeer > 1) { e = d.fail(Rule.COMMITMENT_SINGULAR_TO_COUNTERPARTY, toPeer.toString() + " outputs to the peer"); if (e !== null) return e; }
   // Anchors exactly as "Commitment Transaction Construction" step 8 places them.
   let wantUs = 0, wantPeer = 0;
   for (let j = 0; j < outs.length; j++) {
@@ -200,6 +204,13 @@ function checkOutputs(d: Diagnosis, v: CommitmentView, node: NodeTx): CoreError 
     if (e !== null) return e;
   }
   return null;
+}
+
+/** "at most one to_local, one to_remote", from the signer's side: to_local is ours on our commitment. */
+function singular(d: Diagnosis, v: CommitmentView, toLocal: bool, at: string): CoreError | null {
+  return toLocal == v.holder
+    ? d.fail(Rule.COMMITMENT_SINGULAR_TO_HOLDER, "a second output to us" + at)
+    : d.fail(Rule.COMMITMENT_SINGULAR_TO_COUNTERPARTY, "a second output to the peer" + at);
 }
 
 /** Pair a to_local / to_remote with ours: absent from ours means BOLT 3 trims it. */
@@ -255,9 +266,12 @@ export class HtlcTxView {
 /** The node's HTLC-timeout / HTLC-success tx against ours ("HTLC-Timeout and HTLC-Success Transactions"). */
 export function checkNodeHtlcTx(p: Policy, v: HtlcTxView, node: NodeTx): CoreError | null {
   const want = v.built, got = node.tx;
-  if (same(node.raw, want.serialize(false))) return null;
   const d = new Diagnosis(p);
   let e: CoreError | null = null;
+  if (same(node.raw, want.serialize(false))) {
+    const ok = node.scripts.length == 1 && same(node.scripts[0], v.witnessScript);
+    return ok ? null : d.fail(Rule.HTLC_OTHER, "the witness script is not the output's");
+  }
   if (got.version != want.version) { e = d.fail(Rule.HTLC_VERSION, "version " + got.version.toString() + ", BOLT 3 says 2"); if (e !== null) return e; }
   if (v.offered && (got.locktime >= 500_000_000 || got.locktime > v.maxLocktime)) {
     e = d.fail(Rule.HTLC_CLTV_RANGE, "HTLC-timeout locktime " + got.locktime.toString() + " is not a height within the window");

@@ -70,8 +70,8 @@ export function honestCommitment(s: Signer, ours: Basepoints, st: TestState, poi
 }
 
 /** The peer countersigns our commitment `st` of channel 1 (the core's signing tool with the peer's secrets, as the peer would). */
-export function peerSignatures(s: Signer, id: Uint8Array, ours: Basepoints, st: TestState) {
-  const w = commitmentToolRequest(ours, st, perCommitmentPoint(s, id, st.number), true);
+export function peerSignatures(s: Signer, id: Uint8Array, ours: Basepoints, st: TestState, anchors = true) {
+  const w = commitmentToolRequest(ours, st, perCommitmentPoint(s, id, st.number), true, anchors);
   const r = new Reader(s.request(0x8215, w.bytes(key("peer/funding")).bytes(key("peer/htlc")).u64(1_000_000n).finish()));
   const sig = r.varbytes();
   const htlcSigs: Uint8Array[] = [];
