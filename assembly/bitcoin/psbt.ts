@@ -15,6 +15,7 @@ import { outputKey, signKeyPath } from "./taproot";
 import { derEncode } from "./der";
 import { ExtendedKey } from "./bip32";
 import { witnessVersion } from "./script";
+import { bytesEqual, compareBytes } from "../codec/bytes";
 
 /** Why a PSBT was refused. */
 export class PsbtError {
@@ -64,19 +65,6 @@ export namespace Out {
 /** One key-value record: `key` is keytype || keydata as on the wire. */
 export class Record {
   constructor(public type: u64, public key: Uint8Array, public keyData: Uint8Array, public value: Uint8Array) {}
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
-
-/** Lexicographic order of byte strings (-1, 0, 1). */
-function compareBytes(a: Uint8Array, b: Uint8Array): i32 {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
-  return a.length == b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 /** A map: records in wire order, keys unique. */

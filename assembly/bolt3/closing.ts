@@ -1,14 +1,10 @@
 // BOLT 3 "Legacy Closing Transaction" (closing_signed) and "Closing
 // Transaction" (option_simple_close: closing_complete / closing_sig).
 import { Tx, TxIn, TxOut } from "../bitcoin/tx";
-
-function cmpBytes(a: Uint8Array, b: Uint8Array): i32 {
-  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] != b[i]) return <i32>a[i] - <i32>b[i];
-  return a.length - b.length;
-}
+import { compareBytes } from "../codec/bytes";
 
 function sortOutputs(tx: Tx): void {
-  tx.outputs.sort((a, b) => (a.value != b.value ? (a.value < b.value ? -1 : 1) : cmpBytes(a.script, b.script)));
+  tx.outputs.sort((a, b) => (a.value != b.value ? (a.value < b.value ? -1 : 1) : compareBytes(a.script, b.script)));
 }
 
 /**

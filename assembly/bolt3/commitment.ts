@@ -6,6 +6,7 @@ import { Tx, TxIn, TxOut } from "../bitcoin/tx";
 import { p2wpkh, p2wshOf } from "../bitcoin/script";
 import { hash160 } from "../crypto";
 import { anchorScript, offeredHtlcScript, receivedHtlcScript, toLocalScript, toRemoteAnchorsScript } from "./scripts";
+import { compareBytes } from "../codec/bytes";
 
 export const ANCHOR_SAT: u64 = 330;
 
@@ -96,15 +97,10 @@ export function isTrimmed(h: Htlc, feeratePerKw: u64, dustLimitSat: u64, anchors
   return h.amountMsat / 1000 < dustLimitSat + fee;
 }
 
-function cmpBytes(a: Uint8Array, b: Uint8Array): i32 {
-  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] != b[i]) return <i32>a[i] - <i32>b[i];
-  return a.length - b.length;
-}
-
 /** "Transaction Output Ordering": BIP69 by value then scriptPubKey, identical HTLC outputs by cltv_expiry. */
 function order(a: BuiltOutput, b: BuiltOutput): i32 {
   if (a.value != b.value) return a.value < b.value ? -1 : 1;
-  const c = cmpBytes(a.script, b.script);
+  const c = compareBytes(a.script, b.script);
   if (c != 0) return c;
   return a.cltv < b.cltv ? -1 : a.cltv > b.cltv ? 1 : 0;
 }

@@ -2,15 +2,12 @@
 // outputs, offered and received HTLC outputs, HTLC-tx outputs.
 import { hash160, ripemd160 } from "../crypto";
 import { Op, Script } from "../bitcoin/script";
-
-function less(a: Uint8Array, b: Uint8Array): bool {
-  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] != b[i]) return a[i] < b[i];
-  return a.length < b.length;
-}
+import { compareBytes } from "../codec/bytes";
 
 /** 2 <pubkey1> <pubkey2> 2 OP_CHECKMULTISIG, keys in lexicographic order ("Funding Transaction Output"). */
 export function fundingScript(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const first = less(a, b) ? a : b, second = less(a, b) ? b : a;
+  const aFirst = compareBytes(a, b) < 0;
+  const first = aFirst ? a : b, second = aFirst ? b : a;
   return new Script().num(2).push(first).push(second).num(2).op(Op.CHECKMULTISIG).finish();
 }
 

@@ -6,6 +6,7 @@ import { derDecode, derEncode } from "../bitcoin/der";
 import { Commitment, CommitmentKeys, CommitmentParams, OutKind } from "./commitment";
 import { buildHtlcTx } from "./htlc";
 import { fundingScript } from "./scripts";
+import { compareBytes } from "../codec/bytes";
 
 /** DER signature of input 0 of `tx` spending `amount` locked by `witnessScript`. */
 export function signInput(tx: Tx, witnessScript: Uint8Array, amount: u64, sec: Uint8Array, hashType: u8 = SigHash.ALL): Uint8Array | null {
@@ -23,16 +24,11 @@ export function verifyInput(tx: Tx, witnessScript: Uint8Array, amount: u64, pub:
   return d !== null && ecdsaVerify(c!, d!, pub);
 }
 
-function lessKey(a: Uint8Array, b: Uint8Array): bool {
-  for (let i = 0; i < 33; i++) if (a[i] != b[i]) return a[i] < b[i];
-  return false;
-}
-
 /** Witness of the funding input: 0 <sig of the first key> <sig of the second key> <funding script>. */
 export function fundingWitness(pubA: Uint8Array, sigA: Uint8Array, pubB: Uint8Array, sigB: Uint8Array, fundingScript: Uint8Array): Uint8Array[] {
   const w = new Array<Uint8Array>();
   w.push(new Uint8Array(0));
-  if (lessKey(pubA, pubB)) { w.push(sigA); w.push(sigB); } else { w.push(sigB); w.push(sigA); }
+  if (compareBytes(pubA, pubB) < 0) { w.push(sigA); w.push(sigB); } else { w.push(sigB); w.push(sigA); }
   w.push(fundingScript);
   return w;
 }

@@ -4,6 +4,7 @@
 import { sha256d, siphash24 } from "../crypto";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
+import { bytesEqual } from "../codec/bytes";
 
 export const BASIC_P: i32 = 19;
 export const BASIC_M: u64 = 784931;
@@ -55,18 +56,12 @@ function hashedSet(key: Uint8Array, items: Uint8Array[], n: u64): u64[] {
   return out;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
-
 /** Items deduplicated (a GCS is a set); order does not matter. */
 function unique(items: Uint8Array[]): Uint8Array[] {
   const out = new Array<Uint8Array>();
   for (let i = 0; i < items.length; i++) {
     let dup = false;
-    for (let j = 0; j < out.length && !dup; j++) dup = sameBytes(out[j], items[i]);
+    for (let j = 0; j < out.length && !dup; j++) dup = bytesEqual(out[j], items[i]);
     if (!dup) out.push(items[i]);
   }
   return out;

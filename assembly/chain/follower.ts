@@ -15,6 +15,7 @@ import { U256 } from "./u256";
 import { schnorrSign, taggedHash } from "../crypto";
 import { BlockScan, Watch } from "./watch";
 import { ProofMethod, handleProof } from "./proofs";
+import { bytesEqual } from "../codec/bytes";
 
 export namespace ChainMethod {
   export const CHAIN_INIT: u16 = 0x0300;
@@ -37,7 +38,7 @@ export class ChainState {
 
   /** The window entry with this hash, or null. */
   find(hash: Uint8Array): Entry | null {
-    for (let i = this.window.length - 1; i >= 0; i--) if (eq(this.window[i].hash, hash)) return this.window[i];
+    for (let i = this.window.length - 1; i >= 0; i--) if (bytesEqual(this.window[i].hash, hash)) return this.window[i];
     return null;
   }
 
@@ -62,12 +63,6 @@ export class ChainState {
     w.u32(this.watches.length);
     for (let i = 0; i < this.watches.length; i++) this.watches[i].write(w);
   }
-}
-
-function eq(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
 }
 
 function writeTip(c: ChainState, w: Writer): void {
@@ -124,7 +119,7 @@ function chainAdd(r: Reader, w: Writer): CoreError | null {
   if (c === null) return invalidState("chain_init first");
   const p = SIGNER.policy;
   let at = -1;
-  for (let i = c.window.length - 1; i >= 0; i--) if (eq(c.window[i].hash, fork)) { at = i; break; }
+  for (let i = c.window.length - 1; i >= 0; i--) if (bytesEqual(c.window[i].hash, fork)) { at = i; break; }
   let e = p.check(Rule.CHAIN_HEADERS_VALID, at >= 0, "fork point is not in the signer's window");
   if (e !== null) return e;
   if (at < 0) return invalidState("fork point unknown");
@@ -227,7 +222,7 @@ export function checkNodeView(nodeTip: Uint8Array): CoreError | null {
   let e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c!, c!.lastHostTime), "the signer's tip is older than heartbeat_max_age");
   if (e !== null) return e;
   let known = false;
-  for (let i = c!.window.length - 1; i >= 0 && !known; i--) known = eq(c!.window[i].hash, nodeTip);
+  for (let i = c!.window.length - 1; i >= 0 && !known; i--) known = bytesEqual(c!.window[i].hash, nodeTip);
   return p.check(Rule.HEARTBEAT_FRESH, known, "the node's tip is not in the signer's chain");
 }
 

@@ -8,6 +8,7 @@ import { sha256d } from "../crypto";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { U256, fromCompact, toCompact, workOf } from "./u256";
+import { bytesEqual } from "../codec/bytes";
 
 export const HEADER_SIZE: i32 = 80;
 const INTERVAL: u32 = 2016;
@@ -81,12 +82,6 @@ export class Entry {
   }
 }
 
-function eq(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
-
 /** The bits a header at `height` on top of `prev` must carry (pow.cpp GetNextWorkRequired). */
 export function requiredBits(p: ChainParams, prev: Entry, height: u32, time: u32): u32 {
   if (p.noRetargeting) return prev.bits;
@@ -120,7 +115,7 @@ export class ChainError {
  */
 export function connect(p: ChainParams, window: Entry[], h: Header, err: ChainError): Entry | null {
   const prev = window[window.length - 1];
-  if (!eq(h.prev, prev.hash)) { err.msg = "header does not link to its parent"; return null; }
+  if (!bytesEqual(h.prev, prev.hash)) { err.msg = "header does not link to its parent"; return null; }
   const height = prev.height + 1;
   const want = requiredBits(p, prev, height, h.time);
   if (h.bits != want) { err.msg = "wrong difficulty bits at height " + height.toString(); return null; }

@@ -5,6 +5,7 @@
 // pairs two equal hashes outside the padding rule marks the block mutated
 // (CVE-2012-2459, as bitcoin/src/consensus/merkle.cpp rejects).
 import { sha256d } from "../crypto";
+import { bytesEqual } from "../codec/bytes";
 
 const MAX_LEVELS: i32 = 32;
 
@@ -13,11 +14,6 @@ function pair(a: Uint8Array, b: Uint8Array): Uint8Array {
   x.set(a, 0);
   x.set(b, 32);
   return sha256d(x);
-}
-
-function same(a: Uint8Array, b: Uint8Array): bool {
-  for (let i = 0; i < 32; i++) if (a[i] != b[i]) return false;
-  return true;
 }
 
 export class MerkleAccumulator {
@@ -31,7 +27,7 @@ export class MerkleAccumulator {
     let h = leaf;
     let level = 0;
     while (this.count & (<u32>1 << level)) {
-      if (same(this.inner[level], h)) this.mutated = true;
+      if (bytesEqual(this.inner[level], h)) this.mutated = true;
       h = pair(this.inner[level], h);
       level++;
     }
@@ -69,5 +65,5 @@ export function verifyBranch(leaf: Uint8Array, index: u32, branch: Uint8Array[],
   for (let i = 0; i < branch.length; i++) {
     h = (index >> <u32>i) & 1 ? pair(branch[i], h) : pair(h, branch[i]);
   }
-  return same(h, root);
+  return bytesEqual(h, root);
 }

@@ -20,6 +20,7 @@ import { Entry } from "./headers";
 import { verifyBranch } from "./merkle";
 import { BlockScan, TxView, Watch, acceptFilter, applyFilter, applyTx } from "./watch";
 import { parseTxView } from "./txview";
+import { bytesEqual } from "../codec/bytes";
 
 export namespace ProofMethod {
   export const CHAIN_WATCH: u16 = 0x0305;
@@ -151,7 +152,7 @@ function blockEnd(r: Reader, w: Writer): CoreError | null {
   const s = c!.scan!;
   c!.scan = null;
   const root = s.acc.root();
-  const ok = s.seen == s.count && root !== null && !s.acc.mutated && sameRoot(root!, s.entry.merkleRoot);
+  const ok = s.seen == s.count && root !== null && !s.acc.mutated && bytesEqual(root!, s.entry.merkleRoot);
   const e = SIGNER.policy.check(Rule.CHAIN_ORACLE_PROOF, ok, "the transactions do not hash to the header's merkle root");
   if (e !== null) return e;
   if (!ok) return invalidState("unproven block");
@@ -186,18 +187,12 @@ function proveTx(r: Reader, w: Writer): CoreError | null {
   if (changed > 0) SIGNER.touch("chain");
   // The status of the first watched output this transaction creates.
   let wt: Watch | null = null;
-  for (let i = 0; i < c!.watches.length && wt === null; i++) if (sameRoot(c!.watches[i].txid, tx!.txid)) wt = c!.watches[i];
+  for (let i = 0; i < c!.watches.length && wt === null; i++) if (bytesEqual(c!.watches[i].txid, tx!.txid)) wt = c!.watches[i];
   writeStatus(c!, wt, w);
   return null;
 }
 
 function stripped(raw: Uint8Array): i32 { return parseTxView(raw)!.strippedSize; }
-
-function sameRoot(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 function sameWatch(a: Watch, b: Watch): bool {
   return a.confHeight == b.confHeight && a.spentHeight == b.spentHeight && a.scannedHeight == b.scannedHeight;

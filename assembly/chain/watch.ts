@@ -17,6 +17,7 @@ import { SIGNER } from "../signer/state";
 import { Entry } from "./headers";
 import { decodeFilter, filterHeader, filterKey, matchAny } from "./bip158";
 import { MerkleAccumulator } from "./merkle";
+import { bytesEqual } from "../codec/bytes";
 
 export class Watch {
   confHeight: u32 = 0; // 0: not proven confirmed
@@ -48,7 +49,7 @@ export class Watch {
     return c;
   }
 
-  is(txid: Uint8Array, vout: u32): bool { return this.vout == vout && same(this.txid, txid); }
+  is(txid: Uint8Array, vout: u32): bool { return this.vout == vout && bytesEqual(this.txid, txid); }
 
   /** Forget what blocks above `height` proved (they left the best chain). */
   rewind(height: u32): void {
@@ -56,12 +57,6 @@ export class Watch {
     if (this.spentHeight > height) { this.spentHeight = 0; this.spendTxid = new Uint8Array(32); }
     if (this.scannedHeight > height) this.scannedHeight = height;
   }
-}
-
-export function same(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
 }
 
 /** A transaction as the watch logic needs it (filled by the Bitcoin layer's parser). */
@@ -74,14 +69,14 @@ export function applyTx(watches: Watch[], tx: TxView, height: u32, confirmOnly: 
   let n = 0;
   for (let i = 0; i < watches.length; i++) {
     const wt = watches[i];
-    if (wt.confHeight == 0 && same(wt.txid, tx.txid) && wt.vout < <u32>tx.outScripts.length && same(tx.outScripts[wt.vout], wt.script)) {
+    if (wt.confHeight == 0 && bytesEqual(wt.txid, tx.txid) && wt.vout < <u32>tx.outScripts.length && bytesEqual(tx.outScripts[wt.vout], wt.script)) {
       wt.confHeight = height;
       if (wt.scannedHeight == 0) wt.scannedHeight = height - 1; // its own block still needs checking
       n++;
     }
     if (confirmOnly || wt.spentHeight != 0) continue;
     for (let k = 0; k < tx.prevTxids.length; k++) {
-      if (tx.prevVouts[k] == wt.vout && same(tx.prevTxids[k], wt.txid)) {
+      if (tx.prevVouts[k] == wt.vout && bytesEqual(tx.prevTxids[k], wt.txid)) {
         wt.spentHeight = height;
         wt.spendTxid = tx.txid;
         n++;

@@ -2,15 +2,10 @@
 // need), found from public data with the existing imports: R has x = r and
 // the parity for which s·R = z·G + r·Q. No secret is involved.
 import { pubkeyCombine2, pubkeyCreate, pubkeyTweakMul, ecdsaSign } from "./index";
+import { bytesEqual } from "../codec/bytes";
 
 function isZero(b: Uint8Array): bool {
   for (let i = 0; i < b.length; i++) if (b[i] != 0) return false;
-  return true;
-}
-
-function eq(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
   return true;
 }
 
@@ -32,7 +27,7 @@ export function recoveryId(sig64: Uint8Array, msg32: Uint8Array, pub33: Uint8Arr
   for (let parity = 0; parity < 2; parity++) {
     R[0] = <u8>(2 + parity);
     const sR = pubkeyTweakMul(R, s);
-    if (sR !== null && eq(sR!, rhs!)) return parity;
+    if (sR !== null && bytesEqual(sR!, rhs!)) return parity;
   }
   return -1;
 }
