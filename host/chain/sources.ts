@@ -2,6 +2,8 @@
 // the in-memory demo chain. All return raw bytes (headers, blocks) and hashes
 // in internal byte order; the signer checks everything it is given.
 import type { Chain } from "../ldk/chain.js";
+import { Signer } from "../signer.js";
+import { basicFilter } from "./client.js";
 
 export interface TxLocation { blockHash: Uint8Array; height: number }
 
@@ -18,6 +20,11 @@ export interface ChainSource {
   findTx(txid: Uint8Array): Promise<TxLocation | null>;
 }
 
+/** Where BIP158 basic filters come from (BIP157 filter headers in internal byte order). */
+export interface FilterSource {
+  filter(hash: Uint8Array): Promise<{ filter: Uint8Array; header: Uint8Array }>;
+}
+
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const display = (b: Uint8Array) => hexOf(Uint8Array.from(b).reverse());
 const internal = (h: string) => Uint8Array.from(Buffer.from(h, "hex")).reverse();
@@ -25,8 +32,8 @@ const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 
 export class SourceError extends Error {}
 
-/** bitcoind JSON-RPC (getblockcount, getblockhash, getblockheader, getblock, getrawtransaction; txindex for findTx). */
-export class BitcoindSource implements ChainSource {
+/** bitcoind JSON-RPC (getblockcount, getblockhash, getblockheader, getblock, getrawtransaction; txindex for findTx; getblockfilter with blockfilterindex). */
+export class BitcoindSource implements ChainSource, FilterSource {
   private id = 0;
   constructor(readonly url: string, readonly auth: { user: string; password: string }) {}
 
@@ -46,6 +53,10 @@ export class BitcoindSource implements ChainSource {
   async hashAt(h: number) { return internal(await this.call<string>("getblockhash", [h])); }
   async header(hash: Uint8Array) { return bytes(await this.call<string>("getblockheader", [display(hash), false])); }
   async block(hash: Uint8Array) { return bytes(await this.call<string>("getblock", [display(hash), 0])); }
+  async filter(hash: Uint8Array) {
+    const f = await this.call<{ filter: string; header: string }>("getblockfilter", [display(hash), "basic"]);
+    return { filter: bytes(f.filter), header: internal(f.header) };
+  }
   async findTx(txid: Uint8Array) {
     try {
       const t = await this.call<{ blockhash?: string }>("getrawtransaction", [display(txid), true]);
@@ -85,16 +96,26 @@ export class EsploraSource implements ChainSource {
   }
 }
 
-/** The in-memory chain the LDK demo mines (host/ldk/chain.ts). */
-export class DemoChainSource implements ChainSource {
+/**
+ * The in-memory chain the LDK demo mines (host/ldk/chain.ts). Its filters are
+ * computed by the core's BIP158 tool (0x8402) from each block and the scripts
+ * its inputs spend, filter headers chained from genesis.
+ */
+export class DemoChainSource implements ChainSource, FilterSource {
+  private filters = new Map<string, { filter: Uint8Array; header: Uint8Array }>();
+  private heights = new Map<string, number>();
+  private tools: Signer | null = null;
   constructor(readonly chain: Chain) {}
   async height() { return this.chain.height; }
   async hashAt(h: number) { const b = this.chain.blocks[h]; if (!b) throw new SourceError(`no block ${h}`); return b.hash; }
-  private find(hash: Uint8Array) {
-    const b = this.chain.blocks.find((x) => hexOf(x.hash) === hexOf(hash));
-    if (!b) throw new SourceError(`unknown block ${display(hash)}`);
-    return b;
+  private heightOf(hash: Uint8Array): number {
+    const blocks = this.chain.blocks;
+    for (let h = this.heights.size; h < blocks.length; h++) this.heights.set(hexOf(blocks[h].hash), h);
+    const h = this.heights.get(hexOf(hash));
+    if (h === undefined) throw new SourceError(`unknown block ${display(hash)}`);
+    return h;
   }
+  private find(hash: Uint8Array) { return this.chain.blocks[this.heightOf(hash)]; }
   async header(hash: Uint8Array) { return this.find(hash).header; }
   async block(hash: Uint8Array) {
     const b = this.find(hash);
@@ -105,5 +126,20 @@ export class DemoChainSource implements ChainSource {
   async findTx(txid: Uint8Array) {
     const h = this.chain.txHeight.get(hexOf(txid));
     return h === undefined ? null : { blockHash: this.chain.blocks[h].hash, height: h };
+  }
+  async filter(hash: Uint8Array) {
+    const have = this.filters.get(hexOf(hash));
+    if (have) return have;
+    const height = this.heightOf(hash);
+    let from = height;
+    while (from > 0 && !this.filters.has(hexOf(this.chain.blocks[from - 1].hash))) from--;
+    this.tools ??= new Signer();
+    for (let h = from; h <= height; h++) {
+      const b = this.chain.blocks[h];
+      const spent = b.txs.slice(1).flatMap((t) => t.inputs.map((i) => this.chain.findOutput(i.txid, i.vout)!.script));
+      const prev = h === 0 ? new Uint8Array(32) : this.filters.get(hexOf(this.chain.blocks[h - 1].hash))!.header;
+      this.filters.set(hexOf(b.hash), basicFilter(this.tools, await this.block(b.hash), spent, prev));
+    }
+    return this.filters.get(hexOf(hash))!;
   }
 }
