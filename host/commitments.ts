@@ -39,6 +39,11 @@ export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st:
   return { sig, htlcSigs };
 }
 
+/** update_fulfill_htlc from the peer: the preimage of an HTLC we offered on this channel (policy-commitment-payment-settled-preimage). */
+export function htlcPreimage(s: Signer, channelId: Uint8Array, preimage: Uint8Array): void {
+  s.request(0x0408, new Writer().bytes(channelId).bytes(preimage).finish());
+}
+
 /** The peer's revoke_and_ack: the secret of its commitment `number`. */
 export function validateCounterpartyRevocation(s: Signer, channelId: Uint8Array, number: bigint, secret: Uint8Array): void {
   s.request(CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION, new Writer().bytes(channelId).u64(number).bytes(secret).finish());

@@ -44,6 +44,7 @@ namespace T {
   export const INVOICE_FEE_BUDGET_PPM: u64 = 57;
   export const ORACLE_QUORUM: u64 = 59;
   export const ORACLE_KEYS: u64 = 61; // concatenated 32-byte x-only keys
+  export const VELOCITY_TRANSFER_MAX_MSAT: u64 = 63;
 }
 
 export class PolicyConfig {
@@ -84,6 +85,8 @@ export class PolicyConfig {
   velocityWindowSecs: u32 = 86_400;
   velocitySendMaxMsat: u64 = 0;
   velocityFundingMaxSat: u64 = 0;
+  // policy-velocity-transferred (optional: 0 = off): value settled out of our channels per window
+  velocityTransferMaxMsat: u64 = 0;
   // policy-commitment-payment-approved (optional: 0 = off): payments above this need approval
   approvalAboveMsat: u64 = 0;
   // policy-commitment-payment-allowlisted (optional)
@@ -159,6 +162,7 @@ export class PolicyConfig {
     const k = new Writer(32 * this.oracleKeys.length);
     for (let i = 0; i < this.oracleKeys.length; i++) k.bytes(this.oracleKeys[i]);
     w.tlv(T.ORACLE_KEYS, k.finish());
+    w.tlv(T.VELOCITY_TRANSFER_MAX_MSAT, new Writer(8).u64(this.velocityTransferMaxMsat).finish());
   }
 }
 
@@ -206,6 +210,7 @@ export function decodePolicy(r: Reader): PolicyConfig | null {
     else if (t == T.HEARTBEAT_MAX_AGE_SECS) c.heartbeatMaxAgeSecs = v.u32();
     else if (t == T.INVOICE_FEE_BUDGET_PPM) c.invoiceFeeBudgetPpm = v.u32();
     else if (t == T.ORACLE_QUORUM) c.oracleQuorum = v.u32();
+    else if (t == T.VELOCITY_TRANSFER_MAX_MSAT) c.velocityTransferMaxMsat = v.u64();
     else if (t == T.ORACLE_KEYS) {
       if (v.remaining() % 32 != 0 || v.remaining() > 32 * 16) { r.fail("oracle keys: up to 16 x-only keys of 32 bytes"); return null; }
       const keys = new Array<Uint8Array>();

@@ -94,6 +94,7 @@ export class PaymentBook {
   decisions: Decision[] = [];
   sends: Send[] = [];
   funded: Send[] = []; // policy-velocity-funding: (time, sat, funding txid) of the funding txs signed
+  transferred: Send[] = []; // policy-velocity-transferred: (time, msat) settled out of our channels
   hostTime: u64 = 0;
   pending: Pending[] = []; // volatile: the node's retry re-creates an entry after a restart
 
@@ -108,6 +109,8 @@ export class PaymentBook {
     for (let i = 0; i < this.sends.length; i++) w.u64(this.sends[i].time).u64(this.sends[i].amountMsat);
     w.u32(this.funded.length);
     for (let i = 0; i < this.funded.length; i++) w.u64(this.funded[i].time).u64(this.funded[i].amountMsat).bytes(this.funded[i].txid);
+    w.u32(this.transferred.length);
+    for (let i = 0; i < this.transferred.length; i++) w.u64(this.transferred[i].time).u64(this.transferred[i].amountMsat);
   }
 
   static read(r: Reader): PaymentBook | null {
@@ -128,6 +131,9 @@ export class PaymentBook {
     n = r.ok() && r.remaining() > 0 ? r.u32() : 0; // absent in records written before the funding log
     if (n > 1_000_000) r.fail("funding log size");
     for (let i: u32 = 0; i < n && r.ok(); i++) b.funded.push(new Send(r.u64(), r.u64(), r.bytes(32)));
+    n = r.ok() && r.remaining() > 0 ? r.u32() : 0; // absent in records written before the transfer log
+    if (n > 1_000_000) r.fail("transfer log size");
+    for (let i: u32 = 0; i < n && r.ok(); i++) b.transferred.push(new Send(r.u64(), r.u64()));
     return r.ok() ? b : null;
   }
 

@@ -7,6 +7,8 @@ import { Reader } from "../codec/reader";
 import { CounterpartyState, HolderState } from "./counterparty_state";
 
 export const MAX_SCRIPT: i32 = 10_000;
+/** At most one settled hash per HTLC of ours in flight on either commitment (BOLT 2: 483 per direction). */
+export const MAX_SETTLED: i32 = 2 * 483;
 
 export namespace ChannelType {
   export const STATIC_REMOTEKEY: u8 = 0; // option_static_remotekey
@@ -78,6 +80,8 @@ export class Channel {
   setup: ChannelSetup | null = null;
   counterparty: CounterpartyState = new CounterpartyState();
   holder: HolderState = new HolderState();
+  lastToHolderMsat: u64 = 0; // our balance in the peer's commitment next-1 (policy-routing-deltas-only-htlc)
+  settled: Uint8Array[] = []; // payment hashes of our HTLCs whose preimage the node showed (htlc_preimage)
   constructor(public id: Uint8Array, public channelValueSat: u64, public secrets: ChannelSecrets) {}
 
   isReady(): bool { return this.setup !== null; }
@@ -89,5 +93,16 @@ export class Channel {
     if (this.setup !== null) this.setup!.write(w);
     this.counterparty.write(w);
     this.holder.write(w);
+    w.u64(this.lastToHolderMsat).u16(<u16>this.settled.length);
+    for (let i = 0; i < this.settled.length; i++) w.bytes(this.settled[i]);
+  }
+
+  /** The fields after the holder state (absent in records written before them). */
+  readTail(r: Reader): void {
+    if (!r.ok() || r.remaining() == 0) return;
+    this.lastToHolderMsat = r.u64();
+    const n = <i32>r.u16();
+    if (r.ok() && n > MAX_SETTLED) r.fail("settled hashes");
+    for (let i = 0; i < n && r.ok(); i++) this.settled.push(r.bytes(32));
   }
 }

@@ -25,10 +25,13 @@ import { CommitmentView, HtlcTxView, NodeTx, checkNodeCommitment, checkNodeHtlcT
 import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
-import { Channel, ChannelSetup, ChannelType, MAX_SCRIPT } from "./channel";
+import { Channel, ChannelSetup, ChannelType, MAX_SCRIPT, MAX_SETTLED } from "./channel";
 import { CounterpartyState, StateHtlc } from "./counterparty_state";
 import { findChannel, idKey } from "./channels";
-import { authorizePayment } from "./payments";
+import { paymentAllowed, recordPayment, velocityClock } from "./payments";
+import { FlowState, Incoming, checkDeltas, checkForward, outflow } from "../policy/htlc_flow";
+import { Send, inWindow, valueIn } from "../policy/payments";
+import { bytesEqual } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { SIGNER } from "./state";
 
@@ -37,6 +40,8 @@ export namespace CommitmentMethod {
   export const VALIDATE_COUNTERPARTY_REVOCATION: u16 = 0x0401;
   /** id[32] | u64 commitment_number → per_commitment_point[33] */
   export const GET_PER_COMMITMENT_POINT: u16 = 0x0402;
+  /** id[32] | preimage[32]: the preimage of an HTLC we offered on this channel (update_fulfill_htlc received) */
+  export const HTLC_PREIMAGE: u16 = 0x0408;
   /**
    * id[32] | u64 commitment_number | u32 feerate_per_kw | u64 to_holder_msat | u64 to_counterparty_msat |
    * u16 n | n × htlc | varbytes counterparty_sig | u16 m | m × varbytes htlc_sig (output order)
@@ -208,14 +213,24 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   e = checkState(setup, number, feerate, toHolder, toCounterparty, htlcs);
   if (e !== null) return e;
-  // Payments: each HTLC of ours that the last signed state did not have goes out now.
+  // Value flow since the last commitment we signed for the peer, and each HTLC of ours that goes out now.
+  let out: u64 = 0;
+  const payments = new Array<StateHtlc>();
   if (!retry) {
+    if (st.next > 0) {
+      const prev = new FlowState(c!.lastToHolderMsat, st.lastHtlcs), next = new FlowState(toHolder, htlcs);
+      e = checkDeltas(p, prev, next, c!.settled);
+      if (e !== null) return e;
+      out = outflow(prev, next);
+      e = checkTransferred(out, hostTime);
+      if (e !== null) return e;
+    }
     for (let i = 0; i < htlcs.length; i++) {
       if (!htlcs[i].ours) continue;
       let known = false;
       for (let k = 0; k < st.lastHtlcs.length && !known; k++) known = st.lastHtlcs[k].same(htlcs[i]);
       if (known) continue;
-      e = authorizePayment(htlcs[i].paymentHash, htlcs[i].amountMsat, hostTime);
+      e = checkOffered(c!, htlcs[i], hostTime, payments);
       if (e !== null) return e;
     }
   }
@@ -236,11 +251,20 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   if (sigs === null) return new CoreError(Code.INTERNAL, "signing failed");
   // Record before the signatures leave (write-ahead).
   if (!retry) {
+    for (let i = 0; i < payments.length; i++) recordPayment(payments[i].paymentHash, payments[i].amountMsat, hostTime);
+    if (out > 0) {
+      const book = SIGNER.payments, clock = velocityClock(hostTime);
+      book.transferred = inWindow(book.transferred, clock, <u64>SIGNER.policy.cfg.velocityWindowSecs); // bounded memory
+      book.transferred.push(new Send(clock, out));
+      SIGNER.touch("payments");
+    }
+    c!.lastToHolderMsat = toHolder;
     st.next = number + 1;
     st.prevPoint = st.lastPoint;
     st.lastPoint = point;
     st.lastDigest = digest;
     st.lastHtlcs = htlcs;
+    pruneSettled(c!);
     SIGNER.touch("c/" + idKey(id));
   }
   w.varbytes(sigs![0]).u16(<u16>(sigs!.length - 1));
@@ -248,6 +272,97 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+
+/** policy-velocity-transferred: value settled out of our channels per window, when a limit is set. */
+function checkTransferred(out: u64, hostTime: u64): CoreError | null {
+  const cfg = SIGNER.policy.cfg;
+  if (cfg.velocityTransferMaxMsat == 0 || out == 0) return null;
+  const sent = valueIn(SIGNER.payments.transferred, velocityClock(hostTime), <u64>cfg.velocityWindowSecs);
+  return SIGNER.policy.check(Rule.VELOCITY_TRANSFERRED, sent + out <= cfg.velocityTransferMaxMsat,
+    "would settle " + (sent + out).toString() + " msat out in the window, limit " + cfg.velocityTransferMaxMsat.toString());
+}
+
+/**
+ * A new HTLC we offer: a forward of a received HTLC on another channel (the
+ * routing rules), or a payment of ours (the payment rules; `payments` collects
+ * it to be recorded once the commitment is signed).
+ */
+function checkOffered(c: Channel, h: StateHtlc, hostTime: u64, payments: StateHtlc[]): CoreError | null {
+  const p = SIGNER.policy;
+  let e = p.check(Rule.MERCHANT_NO_SENDS, !p.cfg.merchant, "merchant mode: the signer only receives");
+  if (e !== null) return e;
+  const inc = findIncoming(c, h.paymentHash);
+  if (inc !== null) return checkForward(p, h, inc!);
+  if (p.cfg.routing && SIGNER.payments.invoice(h.paymentHash) === null) {
+    e = p.check(Rule.COMMITMENT_HTLC_OFFERED_HASH_MATCHES, false, "an offered HTLC that neither forwards a received one nor pays a shown invoice");
+    if (e !== null) return e;
+  }
+  e = paymentAllowed(h.paymentHash, h.amountMsat, hostTime);
+  if (e !== null) return e;
+  payments.push(h);
+  return null;
+}
+
+/** A received HTLC with `hash` on another ready channel (our latest view of either commitment), or null. */
+function findIncoming(c: Channel, hash: Uint8Array): Incoming | null {
+  const chans = SIGNER.channels.values();
+  for (let i = 0; i < chans.length; i++) {
+    const o = chans[i];
+    if (o === c || !o.isReady()) continue;
+    let found: StateHtlc | null = receivedWith(o.counterparty.lastHtlcs, hash);
+    if (found === null && o.holder.validated > 0) found = receivedWith(readFields(new Reader(o.holder.last)).htlcs, hash);
+    if (found === null) continue;
+    const chain = SIGNER.chain, setup = o.setup!;
+    let active = true;
+    if (chain !== null) {
+      const wt = findWatch(chain!, setup.fundingTxid, setup.fundingVout);
+      active = wt !== null && unspentAtTip(chain!, wt!, SIGNER.policy.cfg.minFundingDepth);
+    }
+    return new Incoming(found!.amountMsat, found!.cltvExpiry, active);
+  }
+  return null;
+}
+
+function receivedWith(list: StateHtlc[], hash: Uint8Array): StateHtlc | null {
+  for (let i = 0; i < list.length; i++) if (!list[i].ours && bytesEqual(list[i].paymentHash, hash)) return list[i];
+  return null;
+}
+
+function offeredWith(list: StateHtlc[], hash: Uint8Array): bool {
+  for (let i = 0; i < list.length; i++) if (list[i].ours && bytesEqual(list[i].paymentHash, hash)) return true;
+  return false;
+}
+
+/** Our HTLCs in the latest state of either commitment. */
+function holderHtlcs(c: Channel): StateHtlc[] {
+  return c.holder.validated > 0 ? readFields(new Reader(c.holder.last)).htlcs : new Array<StateHtlc>();
+}
+
+/** A settled hash is kept until its HTLC is gone from both commitments. */
+function pruneSettled(c: Channel): void {
+  const mine = holderHtlcs(c);
+  const keep = new Array<Uint8Array>();
+  for (let i = 0; i < c.settled.length; i++) {
+    if (offeredWith(c.counterparty.lastHtlcs, c.settled[i]) || offeredWith(mine, c.settled[i])) keep.push(c.settled[i]);
+  }
+  c.settled = keep;
+}
+
+/** htlc_preimage: the node shows the preimage of an HTLC we offered (the peer fulfilled it). */
+function htlcPreimage(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), preimage = r.bytes(32);
+  if (!r.finish()) return malformed(r.err!);
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const hash = sha256(preimage);
+  if (!offeredWith(c!.counterparty.lastHtlcs, hash) && !offeredWith(holderHtlcs(c!), hash)) return invalidArgument("no HTLC of ours with this payment hash");
+  for (let i = 0; i < c!.settled.length; i++) if (bytesEqual(c!.settled[i], hash)) return null;
+  if (c!.settled.length >= MAX_SETTLED) return invalidState("settled hashes full");
+  c!.settled.push(hash);
+  SIGNER.touch("c/" + idKey(id));
+  return null;
+}
 
 /** The peer revokes commitment `number`: its secret must be the next one and consistent (BOLT 3 shachain). */
 function validateRevocation(r: Reader, w: Writer): CoreError | null {
@@ -376,6 +491,11 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (e !== null) return e;
+  if (!retry && st.validated > 0) {
+    const prev = readFields(new Reader(st.last));
+    e = checkDeltas(p, new FlowState(prev.toHolder, prev.htlcs), new FlowState(f.toHolder, f.htlcs), c.settled);
+    if (e !== null) return e;
+  }
   const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (b === null) return invalidArgument("keys");
   if (nodeTxs !== null) {
@@ -399,6 +519,7 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (!retry) {
     st.validated = f.number + 1;
     st.last = content;
+    pruneSettled(c);
     SIGNER.touch("c/" + idKey(id));
   }
   return null;
@@ -427,6 +548,12 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_SIGNED, number + 1 < st.validated,
     "commitment " + (number + 1).toString() + " has no valid counterparty signature yet");
+  if (e !== null) return e;
+  // The commitment that replaces it passes every commitment rule under the policy in force now (hard).
+  const next = readFields(new Reader(st.last));
+  const bad = checkState(c.setup!, next.number, next.feerate, next.toHolder, next.toCounterparty, next.htlcs);
+  e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_VALID, bad === null,
+    "commitment " + next.number.toString() + " does not pass " + (bad !== null ? bad!.rule + ": " + bad!.msg : ""));
   if (e !== null) return e;
   if (number > st.revealed) return invalidState("revocation of " + number.toString() + " skips " + st.revealed.toString());
   if (number == st.revealed) {
@@ -567,6 +694,7 @@ export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError |
   if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
   if (method == CommitmentMethod.GET_PER_COMMITMENT_POINT) return getPoint(r, w);
+  if (method == CommitmentMethod.HTLC_PREIMAGE) return htlcPreimage(r, w);
   if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT) return validateHolder(r, w);
   if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
   if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);

@@ -85,29 +85,37 @@ function showInvoice(r: Reader, w: Writer): CoreError | null {
  * (velocity log, invoice paid amount). A payment waiting for approval enters
  * the (volatile) queue and is refused with PENDING_APPROVAL.
  */
-export function authorizePayment(hash: Uint8Array, amount: u64, t: u64): CoreError | null {
+/** The payment rules for one outgoing payment; a PENDING_APPROVAL refusal queues it for the operator. Nothing else changes. */
+export function paymentAllowed(hash: Uint8Array, amount: u64, t: u64): CoreError | null {
   const book = SIGNER.payments;
   const e = authorize(SIGNER.policy, book, hash, amount, velocityClock(t), expiryClock(t));
-  if (e !== null) {
-    if (e.code == Code.PENDING_APPROVAL) {
-      let queued = false;
-      for (let i = 0; i < book.pending.length; i++) if (same(book.pending[i].paymentHash, hash) && book.pending[i].amountMsat == amount) queued = true;
-      if (!queued) {
-        const inv = book.invoice(hash);
-        book.pending.push(new Pending(hash, amount, inv !== null ? inv!.payee : new Uint8Array(33), hostNow(t)));
-      }
+  if (e !== null && e.code == Code.PENDING_APPROVAL) {
+    let queued = false;
+    for (let i = 0; i < book.pending.length; i++) if (same(book.pending[i].paymentHash, hash) && book.pending[i].amountMsat == amount) queued = true;
+    if (!queued) {
+      const inv = book.invoice(hash);
+      book.pending.push(new Pending(hash, amount, inv !== null ? inv!.payee : new Uint8Array(33), hostNow(t)));
     }
-    return e;
   }
-  const cfg = SIGNER.policy.cfg;
+  return e;
+}
+
+/** Record a payment that passed paymentAllowed (velocity log, invoice paid). */
+export function recordPayment(hash: Uint8Array, amount: u64, t: u64): void {
+  const book = SIGNER.payments;
   const clock = velocityClock(t);
-  book.prune(clock, <u64>cfg.velocityWindowSecs);
+  book.prune(clock, <u64>SIGNER.policy.cfg.velocityWindowSecs);
   book.sends.push(new Send(clock, amount));
   const inv = book.invoice(hash);
   if (inv !== null) inv!.paidMsat += amount;
   if (t > book.hostTime) book.hostTime = t;
   SIGNER.touch("payments");
-  return null;
+}
+
+export function authorizePayment(hash: Uint8Array, amount: u64, t: u64): CoreError | null {
+  const e = paymentAllowed(hash, amount, t);
+  if (e === null) recordPayment(hash, amount, t);
+  return e;
 }
 
 function paymentAuthorize(r: Reader, w: Writer): CoreError | null {

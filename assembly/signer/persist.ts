@@ -110,7 +110,8 @@ function readChannel(r: Reader): Channel | null {
   c.setup = setup;
   c.counterparty = cps!;
   c.holder = hs;
-  return c;
+  c.readTail(r);
+  return r.ok() ? c : null;
 }
 
 /**

@@ -39,11 +39,11 @@ const shapeOf = (script: Uint8Array) => values(script).length;
 
 /** Our commitment 1 of an anchors (or static_remotekey) channel with one HTLC each way and a dust HTLC; commitment 0 validated. */
 function scenario(anchors = true) {
-  const s = signer();
+  const s = signer({ allowPush: true });
   const id = channelId(1);
   const ours = s.newChannel(id, VALUE);
-  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, channelType: anchors ? "anchors" : "static_remotekey" }));
-  const st0: TestState = { number: 0n, feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [] };
+  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, channelType: anchors ? "anchors" : "static_remotekey", pushMsat: 100_000_000n }));
+  const st0: TestState = { number: 0n, feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] };
   const s0 = peerSignatures(s, id, ours, st0, anchors);
   validateHolderCommitment(s, id, st0, s0.sig, s0.htlcSigs);
   const st1: TestState = {

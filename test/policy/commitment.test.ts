@@ -19,15 +19,16 @@ const INITIAL = (1n << 48n) - 1n;
 const PEER_SEED = key("peer/commitment-seed");
 const VALUE = 1_000_000n;
 
-function open(policy?: PolicyInput) {
-  const s = signer(policy);
+/** Channel 1 (we fund it); `push` msat go to the peer at open, so it can offer HTLCs. */
+function open(policy?: PolicyInput, push = 0n) {
+  const s = signer(push > 0n ? { allowPush: true, ...policy } : policy);
   const id = channelId(1);
   const ours = s.newChannel(id, VALUE);
-  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }));
+  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, pushMsat: push }));
   const secret = (n: bigint) => perCommitmentSecret(s, PEER_SEED, INITIAL - n);
   const point = (n: bigint) => secp256k1.getPublicKey(secret(n), true);
   const state = (n: bigint, over: Partial<ChannelState> = {}): ChannelState => ({
-    number: n, point: point(n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [], ...over,
+    number: n, point: point(n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n - push, toCounterpartyMsat: push, htlcs: [], ...over,
   });
   return { s, id, ours, secret, point, state };
 }
@@ -86,14 +87,14 @@ describe("signing the peer's commitments", () => {
   });
 
   it("policy-commitment-fee-range, -htlc-count-limit, -htlc-inflight-limit (limits are configuration)", () => {
-    const { s, id, state } = open({ htlcCountMax: 2, htlcInflightMaxMsat: 20_000_000n, commitmentFeerateMax: 5000 });
+    const { s, id, state } = open({ htlcCountMax: 2, htlcInflightMaxMsat: 20_000_000n, commitmentFeerateMax: 5000 }, 100_000_000n);
     signCounterpartyCommitment(s, id, state(0n));
     expectRefused(s, "policy-commitment-fee-range", () => signCounterpartyCommitment(s, id, state(1n, { feeratePerKw: 5001 })));
     const theirs = (i: number, msat = 5_000_000n) => ({ ours: false, amountMsat: msat, cltvExpiry: 600_000 + i, paymentHash: key("t" + i) });
     const three = [theirs(1), theirs(2), theirs(3)];
-    expectRefused(s, "policy-commitment-htlc-count-limit", () => signCounterpartyCommitment(s, id, state(1n, { toHolderMsat: VALUE * 1000n - 15_000_000n, htlcs: three })));
-    expectRefused(s, "policy-commitment-htlc-inflight-limit", () => signCounterpartyCommitment(s, id, state(1n, { toHolderMsat: VALUE * 1000n - 30_000_000n, htlcs: [theirs(1, 15_000_000n), theirs(2, 15_000_000n)] })));
-    const ok = signCounterpartyCommitment(s, id, state(1n, { toHolderMsat: VALUE * 1000n - 10_000_000n, htlcs: [theirs(1), theirs(2)] }));
+    expectRefused(s, "policy-commitment-htlc-count-limit", () => signCounterpartyCommitment(s, id, state(1n, { toCounterpartyMsat: 85_000_000n, htlcs: three })));
+    expectRefused(s, "policy-commitment-htlc-inflight-limit", () => signCounterpartyCommitment(s, id, state(1n, { toCounterpartyMsat: 70_000_000n, htlcs: [theirs(1, 15_000_000n), theirs(2, 15_000_000n)] })));
+    const ok = signCounterpartyCommitment(s, id, state(1n, { toCounterpartyMsat: 90_000_000n, htlcs: [theirs(1), theirs(2)] }));
     expect(ok.htlcSigs).toHaveLength(2);
   });
 
@@ -116,7 +117,7 @@ describe("layer 1 rules when the signer follows a chain", async () => {
   const { coinbase, rawTx, regtestBlock, txidOf } = await import("../../host/chain/blocks.js");
 
   function withChain() {
-    const s = signer();
+    const s = signer({ allowPush: true });
     const genesis = serializeHeader(REGTEST_GENESIS);
     chainInit(s, { height: 0, header: genesis, chainwork: 2n, periodStartTime: REGTEST_GENESIS.time, lastRealBits: 0x207fffff, precedingTimes: [] });
     const id = channelId(1);
@@ -125,7 +126,7 @@ describe("layer 1 rules when the signer follows a chain", async () => {
     const sorted = [ours.funding, peer.funding].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     const script = Uint8Array.from([0x52, 33, ...sorted[0], 33, ...sorted[1], 0x52, 0xae]);
     const funding = rawTx([{ txid: key("wallet utxo"), vout: 0, witness: [new Uint8Array(71), new Uint8Array(33)] }], [{ value: VALUE, script: Uint8Array.from([0, 32, ...sha256(script)]) }]);
-    s.readyChannel(setup(1, { fundingTxid: txidOf(funding), fundingVout: 0, holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }));
+    s.readyChannel(setup(1, { fundingTxid: txidOf(funding), fundingVout: 0, holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, pushMsat: 100_000_000n }));
     const block = regtestBlock(headerHash(genesis), REGTEST_GENESIS.time + 600, [coinbase(1, Uint8Array.of(0x51)), funding]);
     const point = (n: bigint) => secp256k1.getPublicKey(perCommitmentSecret(s, PEER_SEED, INITIAL - n), true);
     return { s, id, block, genesis, point };
@@ -133,7 +134,7 @@ describe("layer 1 rules when the signer follows a chain", async () => {
 
   it("policy-commitment-spends-active-utxo: the funding output must be proven confirmed and unspent at the tip", () => {
     const { s, id, block, genesis, point } = withChain();
-    const st: ChannelState = { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [] };
+    const st: ChannelState = { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] };
     expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st));
     chainAddHeaders(s, headerHash(genesis), [block.header]);
     expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st)); // the header alone proves nothing
@@ -145,8 +146,8 @@ describe("layer 1 rules when the signer follows a chain", async () => {
     const { s, id, block, genesis, point } = withChain();
     chainAddHeaders(s, headerHash(genesis), [block.header]);
     chainStreamBlock(s, block.hash, block.txs);
-    signCounterpartyCommitment(s, id, { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n, toCounterpartyMsat: 0n, htlcs: [] });
-    const h = (cltv: number) => ({ number: 1n, point: point(1n), feeratePerKw: 1000, toHolderMsat: VALUE * 1000n - 5_000_000n, toCounterpartyMsat: 0n, htlcs: [{ ours: false, amountMsat: 5_000_000n, cltvExpiry: cltv, paymentHash: key("c" + cltv) }] });
+    signCounterpartyCommitment(s, id, { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] });
+    const h = (cltv: number) => ({ number: 1n, point: point(1n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 95_000_000n, htlcs: [{ ours: false, amountMsat: 5_000_000n, cltvExpiry: cltv, paymentHash: key("c" + cltv) }] });
     expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1 + 2016 + 1)));
     expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1)));
     signCounterpartyCommitment(s, id, h(1 + 144));

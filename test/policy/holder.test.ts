@@ -38,7 +38,7 @@ describe("our commitments", () => {
     const s0 = peerSigs(s, id, ours, state(0n));
     validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs);
     expectRefused(s, "policy-revoke-new-commitment-signed", () => revokeHolderCommitment(s, id, 0n));
-    const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: false, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+    const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: true, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
     const s1 = peerSigs(s, id, ours, st1);
     expect(s1.htlcSigs).toHaveLength(1);
     expect(fail(() => validateHolderCommitment(s, id, st1, s1.sig, [])).code).toBe(Code.INVALID_ARGUMENT); // HTLC signature missing
@@ -84,7 +84,7 @@ describe("mutual close", async () => {
     const s0 = peerSigs(s, id, ours, st0);
     validateHolderCommitment(s, id, st0, s0.sig, s0.htlcSigs);
     if (htlc) {
-      const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: false, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+      const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: true, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
       const s1 = peerSigs(s, id, ours, st1);
       validateHolderCommitment(s, id, st1, s1.sig, s1.htlcSigs);
     }
