@@ -1,7 +1,9 @@
 // Hostile-node attack harness: a request that breaks exactly one rule must be
 // refused with exactly that rule id, and the signer's state digest must not
-// move. Every attack registers here; test/policy/attacks.test.ts runs them all
-// (and, once every catalogue id has one, the `policy-attacks` conformance suite).
+// move. With VIGIL_ATTACK_LOG set, each refusal verified here is logged by id:
+// the `policy-attacks` conformance suite (test/conformance/suites/policy-attacks.ts)
+// runs every attack test that way and needs each catalogue id logged.
+import { appendFileSync } from "node:fs";
 import { Signer, SignerError, Code } from "../../host/signer.js";
 
 export interface Attack { rule: string; name: string; run(): void }
@@ -17,5 +19,7 @@ export function expectRefused(s: Signer, rule: string, f: () => unknown): Signer
   if (err.code !== Code.POLICY || err.rule !== rule) throw new Error(`expected POLICY [${rule}], got ${err.message}`);
   const after = Buffer.from(s.stateDigest()).toString("hex");
   if (before !== after) throw new Error(`state changed on refusal by ${rule}`);
+  // The policy-attacks conformance suite counts the ids refused this way.
+  if (process.env.VIGIL_ATTACK_LOG) appendFileSync(process.env.VIGIL_ATTACK_LOG, rule + "\n");
   return err;
 }
