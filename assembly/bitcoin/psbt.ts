@@ -10,11 +10,11 @@ import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { ecdsaSign, hash160, ripemd160, sha256, sha256d, pubkeyParse } from "../crypto";
 import { Tx, TxIn, TxOut, parseTx } from "./tx";
-import { Sighasher } from "./sighash";
+import { Sighasher, legacySighashAll } from "./sighash";
 import { outputKey, signKeyPath } from "./taproot";
 import { derEncode } from "./der";
 import { ExtendedKey } from "./bip32";
-import { witnessVersion } from "./script";
+import { ScriptType, classify, p2wpkhScriptCode, witnessVersion } from "./script";
 import { bytesEqual, compareBytes } from "../codec/bytes";
 
 /** Why a PSBT was refused. */
@@ -515,32 +515,6 @@ function scriptPushes(s: Uint8Array, data: Uint8Array): i32 {
   return found;
 }
 
-/** Legacy (pre-segwit) signature hash, SIGHASH_ALL only: every scriptSig emptied but this input's, set to scriptCode. */
-function legacySighashAll(tx: Tx, index: i32, scriptCode: Uint8Array): Uint8Array {
-  const c = new Tx(tx.version, tx.locktime);
-  for (let i = 0; i < tx.inputs.length; i++) {
-    const x = tx.inputs[i];
-    c.inputs.push(new TxIn(x.prevTxid, x.vout, i == index ? scriptCode : new Uint8Array(0), x.sequence));
-  }
-  c.outputs = tx.outputs;
-  const w = new Writer(256);
-  c.write(w, false);
-  w.u32le(1);
-  return sha256d(w.finish());
-}
-
-function isP2sh(s: Uint8Array): bool { return s.length == 23 && s[0] == 0xa9 && s[1] == 20 && s[22] == 0x87; }
-function isP2wpkh(s: Uint8Array): bool { return s.length == 22 && s[0] == 0 && s[1] == 20; }
-function isP2wsh(s: Uint8Array): bool { return s.length == 34 && s[0] == 0 && s[1] == 32; }
-function isP2pkh(s: Uint8Array): bool { return s.length == 25 && s[0] == 0x76 && s[1] == 0xa9 && s[2] == 20 && s[23] == 0x88 && s[24] == 0xac; }
-function isP2tr(s: Uint8Array): bool { return s.length == 34 && s[0] == 0x51 && s[1] == 32; }
-
-function p2pkhOf(h: Uint8Array): Uint8Array {
-  const s = new Uint8Array(25);
-  s[0] = 0x76; s[1] = 0xa9; s[2] = 20; s.set(h, 3); s[23] = 0x88; s[24] = 0xac;
-  return s;
-}
-
 /** Which derivations the signer may use: any when empty, else only these paths. */
 export class SignOptions {
   paths: u32[][] = [];
@@ -586,7 +560,7 @@ export function signPsbt(p: Psbt, root: ExtendedKey, opt: SignOptions, err: Psbt
     const utxo = spentOutput(p, i);
     if (utxo === null) continue;
     const ht = sighashTypeOf(m, err);
-    if (isP2tr(utxo.script)) {
+    if (classify(utxo.script) == ScriptType.P2TR) {
       const recs = m.all(In.TAP_BIP32_DERIVATION);
       for (let k = 0; k < recs.length; k++) {
         const rec = recs[k];
@@ -624,12 +598,13 @@ export function signPsbt(p: Psbt, root: ExtendedKey, opt: SignOptions, err: Psbt
     let script = utxo.script;
     const redeem = m.first(In.REDEEM_SCRIPT);
     if (redeem !== null) {
-      if (!isP2sh(script) || !bytesEqual(hash160(redeem.value), script.subarray(2, 22))) { err.msg = "input " + i.toString() + ": redeemScript does not match the scriptPubKey"; return -1; }
+      if (classify(script) != ScriptType.P2SH || !bytesEqual(hash160(redeem.value), script.subarray(2, 22))) { err.msg = "input " + i.toString() + ": redeemScript does not match the scriptPubKey"; return -1; }
       script = redeem.value;
     }
+    const kind = classify(script);
     const ws = m.first(In.WITNESS_SCRIPT);
-    if (ws !== null && (!isP2wsh(script) || !bytesEqual(sha256(ws.value), script.subarray(2)))) { err.msg = "input " + i.toString() + ": witnessScript does not match"; return -1; }
-    if (witness && !isP2wpkh(script) && !isP2wsh(script) && witnessVersion(script) < 0) { err.msg = "input " + i.toString() + ": witness UTXO for a non-witness input"; return -1; }
+    if (ws !== null && (kind != ScriptType.P2WSH || !bytesEqual(sha256(ws.value), script.subarray(2)))) { err.msg = "input " + i.toString() + ": witnessScript does not match"; return -1; }
+    if (witness && witnessVersion(script) < 0) { err.msg = "input " + i.toString() + ": witness UTXO for a non-witness input"; return -1; }
     const recs = m.all(In.BIP32_DERIVATION);
     for (let k = 0; k < recs.length; k++) {
       const rec = recs[k];
@@ -640,18 +615,18 @@ export function signPsbt(p: Psbt, root: ExtendedKey, opt: SignOptions, err: Psbt
       if (key === null || key.secret === null || !bytesEqual(key.pubkey, rec.keyData)) continue;
       const pub = rec.keyData;
       let msg: Uint8Array | null = null;
-      if (isP2wpkh(script)) {
+      if (kind == ScriptType.P2WPKH) {
         if (!bytesEqual(hash160(pub), script.subarray(2))) continue;
         if (ht >= 0 && ht != 1) { err.msg = "input " + i.toString() + ": sighash type not acceptable"; return -1; }
-        msg = hasher.segwitV0(i, p2pkhOf(script.slice(2)), utxo.value, 1);
-      } else if (isP2wsh(script)) {
+        msg = hasher.segwitV0(i, p2wpkhScriptCode(script.slice(2)), utxo.value, 1);
+      } else if (kind == ScriptType.P2WSH) {
         if (ws === null || scriptPushes(ws.value, pub) != 1) continue;
         if (ht >= 0 && ht != 1) { err.msg = "input " + i.toString() + ": sighash type not acceptable"; return -1; }
         msg = hasher.segwitV0(i, ws.value, utxo.value, 1);
       } else if (!witness) {
         // Non-witness input (BIP174: never when a witness UTXO is given).
-        if (isP2pkh(script) && !bytesEqual(hash160(pub), script.subarray(3, 23))) continue;
-        if (!isP2pkh(script) && (redeem === null || scriptPushes(script, pub) != 1)) continue;
+        if (kind == ScriptType.P2PKH && !bytesEqual(hash160(pub), script.subarray(3, 23))) continue;
+        if (kind != ScriptType.P2PKH && (redeem === null || scriptPushes(script, pub) != 1)) continue;
         if (ht >= 0 && ht != 1) { err.msg = "input " + i.toString() + ": sighash type not acceptable"; return -1; }
         msg = legacySighashAll(p.tx, i, script);
       }

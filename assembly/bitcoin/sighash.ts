@@ -1,9 +1,9 @@
-// Signature hashes: BIP143 (segwit v0) and BIP341 (taproot, key path and the
-// common part of script path). The per-transaction hashes are computed once
-// per Sighasher and shared by every input.
+// Signature hashes: legacy (pre-segwit, SIGHASH_ALL), BIP143 (segwit v0) and
+// BIP341 (taproot, key path and the common part of script path). The
+// per-transaction hashes are computed once per Sighasher and shared by every input.
 import { Writer } from "../codec/writer";
 import { sha256, sha256d, taggedHash } from "../crypto";
-import { Tx } from "./tx";
+import { Tx, TxIn } from "./tx";
 
 export namespace SigHash {
   export const DEFAULT: u8 = 0x00; // BIP341 only: ALL, without a sighash byte
@@ -112,4 +112,18 @@ export class Sighasher {
     if (leafHash !== null) w.bytes(leafHash).u8(0).u32le(codesepPos);
     return taggedHash("TapSighash", w.finish());
   }
+}
+
+/** Legacy (pre-segwit) signature hash, SIGHASH_ALL only: every scriptSig emptied but this input's, set to scriptCode. */
+export function legacySighashAll(tx: Tx, index: i32, scriptCode: Uint8Array): Uint8Array {
+  const c = new Tx(tx.version, tx.locktime);
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const x = tx.inputs[i];
+    c.inputs.push(new TxIn(x.prevTxid, x.vout, i == index ? scriptCode : new Uint8Array(0), x.sequence));
+  }
+  c.outputs = tx.outputs;
+  const w = new Writer(256);
+  c.write(w, false);
+  w.u32le(<u32>SigHash.ALL);
+  return sha256d(w.finish());
 }
