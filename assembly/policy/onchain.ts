@@ -148,14 +148,14 @@ export function walletInputs(p: Psbt, rootFingerprint: u32, accountPath: u32[], 
 function checkFormat(p: Policy, psbt: Psbt): CoreError | null {
   const tx = psbt.tx;
   const R = Rule.ONCHAIN_FORMAT_STANDARD;
-  let e = p.check(R, tx.version == 1 || tx.version == 2, "transaction version " + tx.version.toString() + " (standard: 1 or 2)");
+  let e = p.check(R, tx.version == 1 || tx.version == 2, "version " + tx.version.toString());
   if (e !== null) return e;
-  e = p.check(R, tx.inputs.length > 0 && tx.outputs.length > 0, "a transaction needs inputs and outputs");
+  e = p.check(R, tx.inputs.length > 0 && tx.outputs.length > 0, "no inputs or outputs");
   if (e !== null) return e;
   if (tx.version >= 2) {
     for (let i = 0; i < tx.inputs.length; i++) {
       // BIP68: a sequence without the disable flag is a relative lock the node could use to delay the tx.
-      e = p.check(R, (tx.inputs[i].sequence & 0x80000000) != 0, "input " + i.toString() + " sequence sets a BIP68 relative lock");
+      e = p.check(R, (tx.inputs[i].sequence & 0x80000000) != 0, "input " + i.toString() + ": BIP68 relative lock");
       if (e !== null) return e;
     }
   }
@@ -163,16 +163,16 @@ function checkFormat(p: Policy, psbt: Psbt): CoreError | null {
   for (let i = 0; i < tx.outputs.length; i++) {
     const o = tx.outputs[i];
     const t = classify(o.script);
-    e = p.check(R, t != ScriptType.UNKNOWN, "output " + i.toString() + " has a non-standard script");
+    e = p.check(R, t != ScriptType.UNKNOWN, "output " + i.toString() + ": non-standard script");
     if (e !== null) return e;
     if (t == ScriptType.OP_RETURN) {
       opReturns++;
-      e = p.check(R, o.script.length <= MAX_OP_RETURN && opReturns == 1, "output " + i.toString() + ": one OP_RETURN of at most 83 bytes");
+      e = p.check(R, o.script.length <= MAX_OP_RETURN && opReturns == 1, "output " + i.toString() + ": OP_RETURN");
     } else {
-      e = p.check(R, o.value >= dustLimit(o.script), "output " + i.toString() + " of " + o.value.toString() + " sat is dust");
+      e = p.check(R, o.value >= dustLimit(o.script), "output " + i.toString() + ": dust");
     }
     if (e !== null) return e;
-    e = p.check(R, o.value <= MAX_MONEY && total + o.value <= MAX_MONEY, "outputs over 21 million BTC");
+    e = p.check(R, o.value <= MAX_MONEY && total + o.value <= MAX_MONEY, "outputs over MAX_MONEY");
     if (e !== null) return e;
     total += o.value;
   }
@@ -183,21 +183,21 @@ function checkFormat(p: Policy, psbt: Psbt): CoreError | null {
 function checkFunding(p: Policy, psbt: Psbt, vout: i32, c: Channel, txid: Uint8Array): CoreError | null {
   const o = psbt.tx.outputs[vout];
   const at = "output " + vout.toString();
-  if (!c.isReady()) return p.check(Rule.ONCHAIN_INITIAL_COMMITMENT_COUNTERSIGNED, false, at + ": the channel is not set up, so no first commitment is countersigned");
+  if (!c.isReady()) return p.check(Rule.ONCHAIN_INITIAL_COMMITMENT_COUNTERSIGNED, false, at + ": channel not set up");
   const s = c.setup!;
-  let e = p.check(Rule.ONCHAIN_NO_FUND_INBOUND, s.isOutbound, at + " funds a channel the peer opened");
+  let e = p.check(Rule.ONCHAIN_NO_FUND_INBOUND, s.isOutbound, at + ": inbound channel");
   if (e !== null) return e;
   e = p.check(Rule.ONCHAIN_OUTPUT_SCRIPTPUBKEY, same(o.script, p2wshOf(fundingScript(c.secrets.fundingPub, s.counterparty!.funding))),
-    at + " is not the P2WSH 2-of-2 of the channel's funding keys");
+    at + ": not the channel's funding script");
   if (e !== null) return e;
   e = p.check(Rule.ONCHAIN_OUTPUT_MATCH_COMMITMENT, o.value == s.channelValueSat,
-    at + " holds " + o.value.toString() + " sat, the channel " + s.channelValueSat.toString());
+    at + ": " + o.value.toString() + " sat, channel " + s.channelValueSat.toString());
   if (e !== null) return e;
   e = p.check(Rule.ONCHAIN_OUTPUT_MATCH_COMMITMENT, same(txid, s.fundingTxid) && <u32>vout == s.fundingVout,
-    at + " is not the channel's funding outpoint (txid or index differs from the channel setup)");
+    at + ": not the channel's funding outpoint");
   if (e !== null) return e;
   return p.check(Rule.ONCHAIN_INITIAL_COMMITMENT_COUNTERSIGNED, c.holder.validated >= 1,
-    at + ": the peer has not signed our first commitment");
+    at + ": first commitment not countersigned");
 }
 
 /** Every output is what its claim says, and every claim is allowed. */
@@ -208,17 +208,17 @@ function checkOutputs(p: Policy, psbt: Psbt, claims: OutputClaim[], account: Ext
     const o = psbt.tx.outputs[i];
     let e: CoreError | null = null;
     if (c.kind == Claim.CHANGE) {
-      const at = "output " + i.toString() + " claimed as change at .../" + c.branch.toString() + "/" + c.index.toString();
+      const at = "output " + i.toString() + ": change .../" + c.branch.toString() + "/" + c.index.toString();
       e = p.check(Rule.ONCHAIN_WALLET_PATH_PREDICTABLE, c.branch <= 1 && c.index < HARDENED && <u64>c.index < limit,
-        at + ": outside the wallet's branches or past the gap (index limit " + limit.toString() + ")");
+        at + ": past the gap (limit " + limit.toString() + ")");
       if (e !== null) return e;
       const key = account.derivePath([c.branch, c.index]);
-      e = p.check(Rule.ONCHAIN_WALLET_PATH_PREDICTABLE, key !== null && same(o.script, p2wpkhOfKey(key.pubkey)), at + ": the script is not the wallet's key there");
+      e = p.check(Rule.ONCHAIN_WALLET_PATH_PREDICTABLE, key !== null && same(o.script, p2wpkhOfKey(key.pubkey)), at + ": not the wallet's script");
     } else if (c.kind == Claim.FUNDING) {
       e = checkFunding(p, psbt, i, c.channel!, txid);
       out.fundedSat += o.value;
     } else {
-      e = p.check(Rule.ONCHAIN_NO_UNKNOWN_OUTPUTS, book.allowsScript(o.script), "output " + i.toString() + " pays a destination that is not allowlisted");
+      e = p.check(Rule.ONCHAIN_NO_UNKNOWN_OUTPUTS, book.allowsScript(o.script), "output " + i.toString() + ": not allowlisted");
     }
     if (e !== null) return e;
   }
@@ -235,14 +235,14 @@ function checkFee(p: Policy, psbt: Psbt, weight: u32, out: OnchainCheck): CoreEr
   let inSum: u64 = 0, outSum: u64 = 0;
   for (let i = 0; i < psbt.inputs.length; i++) {
     const u: TxOut | null = spentOutput(psbt, i);
-    const e = p.check(R, u !== null, "input " + i.toString() + " has no UTXO: the fee is unknown");
+    const e = p.check(R, u !== null, "input " + i.toString() + ": no UTXO");
     if (e !== null) return e;
     if (u === null) return null; // filtered: the fee cannot be checked further
-    if (u.value > MAX_MONEY || inSum + u.value > MAX_MONEY) return p.check(R, false, "inputs over 21 million BTC");
+    if (u.value > MAX_MONEY || inSum + u.value > MAX_MONEY) return p.check(R, false, "inputs over MAX_MONEY");
     inSum += u.value;
   }
   for (let i = 0; i < psbt.tx.outputs.length; i++) outSum += psbt.tx.outputs[i].value;
-  let e = p.check(R, inSum >= outSum, "outputs (" + outSum.toString() + " sat) exceed inputs (" + inSum.toString() + ")");
+  let e = p.check(R, inSum >= outSum, "outputs " + outSum.toString() + " > inputs " + inSum.toString());
   if (e !== null || inSum < outSum) return e;
   const fee = inSum - outSum;
   const vsize: u64 = (<u64>weight + 3) / 4;
@@ -250,7 +250,7 @@ function checkFee(p: Policy, psbt: Psbt, weight: u32, out: OnchainCheck): CoreEr
   e = p.check(R, fee <= cfg.onchainFeeMaxSat, "fee " + fee.toString() + " sat over " + cfg.onchainFeeMaxSat.toString());
   if (e !== null) return e;
   return p.check(R, fee >= <u64>cfg.onchainFeerateMin * vsize && fee <= <u64>cfg.onchainFeerateMax * vsize,
-    "fee " + fee.toString() + " sat for " + vsize.toString() + " vB outside [" + cfg.onchainFeerateMin.toString() + ", " + cfg.onchainFeerateMax.toString() + "] sat/vB");
+    "fee " + fee.toString() + " sat / " + vsize.toString() + " vB outside [" + cfg.onchainFeerateMin.toString() + ", " + cfg.onchainFeerateMax.toString() + "] sat/vB");
 }
 
 /**
@@ -282,7 +282,7 @@ export function checkOnchainTx(p: Policy, psbt: Psbt, claims: OutputClaim[], roo
   for (let i = 0; i < claims.length; i++) if (claims[i].kind == Claim.FUNDING) funding = true;
   if (funding) {
     for (let i = 0; i < psbt.inputs.length; i++) {
-      e = p.check(Rule.ONCHAIN_FUNDING_NON_MALLEABLE, segwitInput(psbt, i), "input " + i.toString() + " of a funding tx is not a segwit input with a witness UTXO");
+      e = p.check(Rule.ONCHAIN_FUNDING_NON_MALLEABLE, segwitInput(psbt, i), "input " + i.toString() + ": not segwit with a witness UTXO");
       if (e !== null) return e;
     }
   }
@@ -290,7 +290,7 @@ export function checkOnchainTx(p: Policy, psbt: Psbt, claims: OutputClaim[], roo
   if (e !== null) return e;
   if (cfg.velocityFundingMaxSat > 0 && out.fundedSat > 0) {
     e = p.check(Rule.VELOCITY_FUNDING, fundedInWindow + out.fundedSat <= cfg.velocityFundingMaxSat,
-      "would fund " + (fundedInWindow + out.fundedSat).toString() + " sat in the window, limit " + cfg.velocityFundingMaxSat.toString());
+      "would fund " + (fundedInWindow + out.fundedSat).toString() + " sat in the window, max " + cfg.velocityFundingMaxSat.toString());
     if (e !== null) return e;
   }
   return null;

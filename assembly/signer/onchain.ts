@@ -40,12 +40,12 @@ function walletAccount(path: u32[]): ExtendedKey | null {
 function readClaims(r: Reader, n: i32): OutputClaim[] {
   const claims = new Array<OutputClaim>();
   const count = <i32>r.u16();
-  if (r.ok() && count != n) r.fail("one claim per output: " + n.toString() + " outputs, " + count.toString() + " claims");
+  if (r.ok() && count != n) r.fail("one claim per output");
   for (let i = 0; i < count && r.ok(); i++) {
     const c = new OutputClaim(r.u8());
     if (c.kind == Claim.CHANGE) { c.branch = r.u32(); c.index = r.u32(); }
     else if (c.kind == Claim.FUNDING) c.channelId = r.bytes(32);
-    else if (c.kind != Claim.EXTERNAL) r.fail("claim kind: 0 change, 1 funding, 2 external");
+    else if (c.kind != Claim.EXTERNAL) r.fail("claim kind");
     claims.push(c);
   }
   return claims;
@@ -63,11 +63,11 @@ function signOnchainTx(r: Reader, w: Writer): CoreError | null {
   for (let i = 0; i < claims.length; i++) {
     if (claims[i].kind != Claim.FUNDING) continue;
     claims[i].channel = findChannel(claims[i].channelId);
-    if (claims[i].channel === null) return invalidState("output " + i.toString() + " funds an unknown channel");
+    if (claims[i].channel === null) return invalidState("output " + i.toString() + ": unknown channel");
   }
   const path = accountPath(PURPOSE, SIGNER.network, 0);
   const account = walletAccount(path);
-  if (account === null) return invalidArgument("the seed yields no wallet account key");
+  if (account === null) return invalidArgument("no wallet account key");
   const root = SIGNER.keys!.walletRoot;
   const book = SIGNER.payments;
   const cfg = SIGNER.policy.cfg;
@@ -78,12 +78,12 @@ function signOnchainTx(r: Reader, w: Writer): CoreError | null {
   const e = checkOnchainTx(SIGNER.policy, p, claims, root.fingerprint(), path, account, book,
     retry ? 0 : valueIn(book.funded, clock, <u64>cfg.velocityWindowSecs), out);
   if (e !== null) return e;
-  if (out.walletPaths.length == 0) return invalidArgument("no input is the wallet's (BIP32 derivation at m/84'/coin'/0'/{0,1}/i spending its P2WPKH)");
+  if (out.walletPaths.length == 0) return invalidArgument("no wallet input");
   const opt = new SignOptions();
   opt.paths = out.walletPaths;
   const added = signPsbt(p, root, opt, err);
   if (added < 0) return invalidArgument("sign: " + err.msg);
-  if (added == 0) return invalidArgument("no wallet input could be signed");
+  if (added == 0) return invalidArgument("no wallet input");
   // Record the funding for the velocity window (a retried funding tx counts once).
   if (out.fundedSat > 0 && !retry) {
     book.funded = inWindow(book.funded, clock, <u64>cfg.velocityWindowSecs);
@@ -99,7 +99,7 @@ function walletAccountMethod(r: Reader, w: Writer): CoreError | null {
   if (!r.finish()) return malformed(r.err!);
   const path = accountPath(PURPOSE, SIGNER.network, 0);
   const account = walletAccount(path);
-  if (account === null) return invalidArgument("the seed yields no wallet account key");
+  if (account === null) return invalidArgument("no wallet account key");
   w.u32(SIGNER.keys!.walletRoot.fingerprint()).u8(<u8>path.length);
   for (let i = 0; i < path.length; i++) w.u32(path[i]);
   w.varbytes(serializeKey(account.neuter(), SIGNER.network != Network.BITCOIN));
