@@ -17,16 +17,25 @@ export interface SyncReport { tip: Tip; headers: number; reorgDepth: number; pro
 export interface FeederOptions {
   headerBatch?: number;
   txBatch?: number;
-  /** Filters and the oracles attesting their headers (the signer's policy names the oracles' keys and quorum). */
-  filters?: { source: FilterSource; oracles: FilterOracle[] };
+  /**
+   * Filters and the oracles attesting their headers (the signer's policy names
+   * the oracles' keys and quorum). `from`: the highest block whose filter the
+   * signer already accepted, for a feeder started over a signer that kept its
+   * state (else checkpoint() sets it).
+   */
+  filters?: { source: FilterSource; oracles: FilterOracle[]; from?: { height: number; hash: Uint8Array } };
 }
 
 export class ChainFeeder {
-  /** Highest block on the signer's chain whose filter it accepted (filters only; set by checkpoint()). */
-  private filterTip: { height: number; hash: Uint8Array } | null = null;
+  private filtered: { height: number; hash: Uint8Array } | null;
   private margin = 0;
 
-  constructor(readonly signer: Signer, readonly source: ChainSource, readonly opts: FeederOptions = {}) {}
+  constructor(readonly signer: Signer, readonly source: ChainSource, readonly opts: FeederOptions = {}) {
+    this.filtered = opts.filters?.from ?? null;
+  }
+
+  /** Highest block on the signer's chain whose filter it accepted (filters only). */
+  get filterTip() { return this.filtered; }
 
   /**
    * Trust the source's block at `height` as the checkpoint (an operator
@@ -44,7 +53,7 @@ export class ChainFeeder {
     for (let h = height - 1; h >= Math.max(0, height - 10); h--) preceding.push(time(await this.source.header(await this.source.hashAt(h))));
     const filterHeader = this.opts.filters ? (await this.opts.filters.source.filter(hash)).header : undefined;
     const tip = chainInit(this.signer, { height, header, chainwork, periodStartTime, lastRealBits: bits, precedingTimes: preceding, filterHeader });
-    if (filterHeader) this.filterTip = { height, hash };
+    if (filterHeader) this.filtered = { height, hash };
     return tip;
   }
 
@@ -62,7 +71,7 @@ export class ChainFeeder {
     // With filters, forward batches stay within the signer's window (its reorg
     // depth) so each block gets its filter while its parent's filter header is held.
     let batch = fork.height < tip.height ? 2016 : this.opts.headerBatch ?? 2000;
-    if (this.filterTip && fork.height === tip.height) batch = Math.min(batch, this.windowMargin());
+    if (this.filtered && fork.height === tip.height) batch = Math.min(batch, this.windowMargin());
     for (let from = fork.height + 1, prev = fork.hash; from <= best; from += batch) {
       const hs: Uint8Array[] = [];
       for (let h = from; h < Math.min(best + 1, from + batch); h++) hs.push(await this.source.header(await this.source.hashAt(h)));
@@ -72,9 +81,9 @@ export class ChainFeeder {
       tip = r;
       prev = await this.source.hashAt(from + hs.length - 1);
       // The filters above the fork were for blocks the reorg replaced.
-      if (this.filterTip && r.reorgDepth > 0 && this.filterTip.height > fork.height) this.filterTip = fork;
-      if (this.filterTip && from + batch <= best) {
-        const s = await this.scan(this.filterTip.height + 1, tip.height);
+      if (this.filtered && r.reorgDepth > 0 && this.filtered.height > fork.height) this.filtered = fork;
+      if (this.filtered && from + batch <= best) {
+        const s = await this.scan(this.filtered.height + 1, tip.height);
         blocks += s.blocks; filters += s.filters;
       }
     }
@@ -89,8 +98,8 @@ export class ChainFeeder {
    */
   async proveWatches(): Promise<{ proofs: number; blocks: number; filters: number }> {
     const tip = chainTip(this.signer).height;
-    let proofs = 0;
-    for (const w of chainWatchList(this.signer)) {
+    let proofs = 0, list = chainWatchList(this.signer);
+    for (const w of list) {
       if (w.confHeight !== 0) continue;
       const loc = await this.source.findTx(w.txid);
       if (!loc || loc.height > tip) continue;
@@ -101,7 +110,8 @@ export class ChainFeeder {
       chainProveTx(this.signer, loc.blockHash, index, merkleBranch(ids, index), txs[index]);
       proofs++;
     }
-    const open = chainWatchList(this.signer).filter((w) => w.confHeight !== 0 && w.spentHeight === 0 && w.scannedHeight < tip);
+    if (proofs) list = chainWatchList(this.signer);
+    const open = list.filter((w) => w.confHeight !== 0 && w.spentHeight === 0 && w.scannedHeight < tip);
     return { proofs, ...(await this.scan(open.length ? Math.min(...open.map((w) => w.scannedHeight)) + 1 : tip + 1, tip)) };
   }
 
@@ -111,8 +121,8 @@ export class ChainFeeder {
    * streamed only when the filter matches a watched script; else every block.
    */
   private async scan(from: number, to: number): Promise<{ blocks: number; filters: number }> {
-    const f = this.filterTip ? this.opts.filters! : null;
-    if (f) from = Math.min(from, this.filterTip!.height + 1);
+    const f = this.filtered ? this.opts.filters! : null;
+    if (f) from = Math.min(from, this.filtered!.height + 1);
     let blocks = 0, filters = 0;
     for (let h = from; h <= to; h++) {
       const hash = await this.source.hashAt(h);
@@ -121,7 +131,7 @@ export class ChainFeeder {
         const sigs = await Promise.all(f.oracles.map(async (o) => [o.index, await o.attest(hash)] as [number, Uint8Array]));
         const r = chainAddFilter(this.signer, hash, filter, sigs);
         filters++;
-        if (h > this.filterTip!.height) this.filterTip = { height: h, hash };
+        if (h > this.filtered!.height) this.filtered = { height: h, hash };
         if (r.needBlock === 0) continue;
       }
       chainStreamBlock(this.signer, hash, splitBlock(await this.source.block(hash)).txs, this.opts.txBatch ?? 64);
@@ -138,6 +148,6 @@ export class ChainFeeder {
   async sync(): Promise<SyncReport> {
     const h = await this.syncHeaders();
     const p = await this.proveWatches();
-    return { ...h, ...p, blocks: h.blocks + p.blocks, filters: h.filters + p.filters, tip: chainTip(this.signer) };
+    return { ...h, ...p, blocks: h.blocks + p.blocks, filters: h.filters + p.filters };
   }
 }

@@ -6,6 +6,8 @@ import type { LdkNode } from "./node.js";
 import { eqBytes } from "./tx.js";
 
 export class Harness {
+  /** Runs after each block mined through mine() (e.g. the signers' chain followers). */
+  onBlock: (() => Promise<void>) | null = null;
   constructor(readonly chain: Chain, public nodes: LdkNode[]) {}
 
   /** One round: every node handles its events and flushes its peer handler; then yield to the socket I/O. */
@@ -30,7 +32,7 @@ export class Harness {
   }
 
   async mine(n: number): Promise<void> {
-    for (let i = 0; i < n; i++) { this.chain.mine(1); await this.pump(); }
+    for (let i = 0; i < n; i++) { this.chain.mine(1); await this.onBlock?.(); await this.pump(); }
     await this.settle();
   }
 }

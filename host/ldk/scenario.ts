@@ -8,6 +8,7 @@ import { keysManagerKeys, type NodeKeys } from "./keys.js";
 import { LdkNode } from "./node.js";
 import { Harness, claimed, ev, failedPay, invoice, pay, sent } from "./harness.js";
 import { eqBytes, hex, rev } from "./tx.js";
+import { Followers, type FollowStats } from "./followers.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 /** `incarnation` is 0 at first start and counts restarts (KeysManager needs a new starting time per restart). */
@@ -20,6 +21,8 @@ export interface ScenarioOptions {
   ldkLog?: boolean;
   /** Restart node A from its persisted ChannelManager + ChannelMonitors mid-way (default true). */
   restartA?: boolean;
+  /** Each node's Vigil signer follows the demo chain and proves the funding outputs (host/ldk/followers.ts; default true). */
+  follow?: boolean;
 }
 
 export interface StepResult { name: string; ms: number; detail: string }
@@ -38,6 +41,8 @@ export interface ScenarioReport {
   failure: string | null;
   /** The chain the scenario ran on (for further checks). */
   chain: Chain;
+  /** What each node's chain follower did (null when `follow` is false). */
+  followers: Record<string, FollowStats & { tip: number }> | null;
 }
 
 export const CHANNEL_SAT = 1_000_000n;
@@ -85,6 +90,14 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   let all = [A, B, C];
 
   const h = new Harness(chain, all);
+  const followers = opts.follow === false ? null : new Followers(chain, Object.fromEntries(names.map((n) => [n, seedOf(n)])));
+  if (followers) { await followers.start(); h.onBlock = () => followers.sync(); }
+  type Funding = { label: string; txid: Uint8Array; vout: number; nodes: ("A" | "B" | "C")[] };
+  const fundings: Funding[] = [];
+  /** The followers' proven status of a funding output, for each node in the channel. */
+  const fundingChecks = (f: Funding, what: string, want: (st: ReturnType<Followers["status"]>) => unknown, expected: unknown) => {
+    for (const n of f.nodes) check(`${n}'s signer: ${f.label} funding ${what}`, expected, want(followers!.status(n, f.txid, f.vout)));
+  };
   const pump = () => h.pump();
   const waitFor = (what: string, cond: () => boolean, timeoutMs?: number) => h.waitFor(what, cond, timeoutMs);
   const settle = () => h.settle();
@@ -110,6 +123,12 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       const r2 = B.channelManager.create_channel(C.nodeId, CHANNEL_SAT, 0n, 2n, null, null);
       if (!r1.is_ok() || !r2.is_ok()) throw new Error("create_channel failed");
       await waitFor("funding broadcast", () => ev(A, ldk.Event_ChannelPending).length === 1 && ev(B, ldk.Event_ChannelPending).length === 2 && ev(C, ldk.Event_ChannelPending).length === 1);
+      if (followers) {
+        const txo = (n: LdkNode) => ev(n, ldk.Event_ChannelPending)[0].funding_txo;
+        fundings.push({ label: "A–B", txid: txo(A).get_txid(), vout: txo(A).get_index(), nodes: ["A", "B"] });
+        fundings.push({ label: "B–C", txid: txo(C).get_txid(), vout: txo(C).get_index(), nodes: ["B", "C"] });
+        for (const f of fundings) for (const n of f.nodes) followers.watch(n, f.txid, f.vout);
+      }
       return `funding txs in mempool: ${chain.mempool.length}`;
     });
 
@@ -118,6 +137,13 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await waitFor("channels usable", () => A.channelManager.list_usable_channels().length === 1 && C.channelManager.list_usable_channels().length === 1 && B.channelManager.list_usable_channels().length === 2);
       abId = A.channelWith(B).get_channel_id();
       bcId = B.channelWith(C).get_channel_id();
+      if (followers) {
+        const depth = Number(followers.get("A").signer.policy().minFundingDepth);
+        for (const f of fundings) {
+          fundingChecks(f, "confirmed at (proven by a merkle branch)", (st) => st.confHeight, chain.txHeight.get(hex(f.txid)));
+          fundingChecks(f, `at least min_funding_depth (${depth}) deep and unspent at the signer's tip (policy-commitment-spends-active-utxo)`, (st) => st.unspentAtTip && st.depth >= depth, true);
+        }
+      }
       return `height ${chain.height}; A–B ${hex(abId.get_a()).slice(0, 16)}…, B–C ${hex(bcId.get_a()).slice(0, 16)}…`;
     });
 
@@ -163,6 +189,11 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await A.shutdown();
       await waitFor("B sees A disconnect", () => B.peerCount() === 1);
       A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
+      if (followers) {
+        followers.get("A").restart();
+        check("A's signer: chain tip after restart", chain.height, followers.tip("A").height);
+        fundingChecks({ ...fundings[0], nodes: ["A"] }, "still proven unspent at the tip after restart", (st) => st.unspentAtTip, true);
+      }
       all = [A, B, C];
       h.nodes = all;
       await A.listen();
@@ -183,6 +214,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await mine(1);
       await waitFor("ChannelClosed on B and C", () => ev(B, ldk.Event_ChannelClosed).length === 1 && ev(C, ldk.Event_ChannelClosed).length === 1);
       const lb = ev(B, ldk.Event_ChannelClosed)[0].last_local_balance_msat, lc = ev(C, ldk.Event_ChannelClosed)[0].last_local_balance_msat;
+      if (followers) fundingChecks(fundings[1], "seen spent by the closing tx", (st) => st.spentHeight === chain.height ? hex(st.spendTxid) : "not spent", hex(closing.txid));
       check("B–C: B last_local_balance_msat", ledger.BC.B, lb instanceof ldk.Option_u64Z_Some ? lb.some : "none");
       check("B–C: C last_local_balance_msat", ledger.BC.C, lc instanceof ldk.Option_u64Z_Some ? lc.some : "none");
       const fee = chain.fee(closing);
@@ -215,6 +247,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await mine(1);
       await waitFor("ChannelClosed on A and B", () => ev(A, ldk.Event_ChannelClosed).length === 1 && ev(B, ldk.Event_ChannelClosed).length === 2);
       const la = ev(A, ldk.Event_ChannelClosed)[0].last_local_balance_msat;
+      if (followers) fundingChecks(fundings[0], "seen spent by the commitment", (st) => st.spentHeight === chain.height ? hex(rev(st.spendTxid)) : "not spent", commitmentTxid);
       check("A–B: A last_local_balance_msat (includes the in-flight HTLC)", ledger.AB.A, la instanceof ldk.Option_u64Z_Some ? la.some : "none");
       const commit = chain.getTx(rev(Buffer.from(commitmentTxid, "hex")));
       const outs = commit ? commit.outputs.map((o) => o.amount) : [];
@@ -252,6 +285,17 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       check("no LDK callback errors", 0, all.reduce((s, n) => s + n.callbackErrors.length, 0));
       return `wallets A=${bal.A} B=${bal.B} C=${bal.C} sat, fees ${fees} sat, ${chain.broadcasts.filter((b) => b.status === "accepted").length} txs accepted`;
     });
+
+    if (followers) await step("each signer followed the chain itself (headers, oracle-attested BIP158 filters, matching blocks)", () => {
+      for (const n of names) {
+        const f = followers.get(n);
+        check(`${n}'s signer: node id = LDK node id`, all.find((x) => x.name === n)!.id, hex(f.signer.nodeId()));
+        check(`${n}'s signer: tip = chain tip`, chain.height, followers.tip(n).height);
+        const hb = followers.heartbeat(n);
+        check(`${n}'s signer: heartbeat names the tip and says fresh`, `${chain.height} fresh`, `${hb.height} ${hb.fresh ? "fresh" : "stale"}`);
+      }
+      return names.map((n) => { const s = followers.get(n).stats; return `${n}: ${s.headers} headers, ${s.filters} filters, ${s.blocks} blocks, ${s.proofs} merkle proofs`; }).join("; ");
+    });
   } catch (e) {
     failure = (e as Error).message;
     print(`  FAILED: ${failure}`);
@@ -263,5 +307,6 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
     steps, checks, payments, broadcasts: chain.broadcasts, invalid: chain.invalid, confirmedTxs,
     callbackErrors: all.flatMap((n) => n.callbackErrors.map((e) => `${n.name}: ${e}`)),
     blocks: chain.height, totalMs: Date.now() - t0, ok: ok(), failure, chain,
+    followers: followers && Object.fromEntries(names.map((n) => [n, { ...followers.get(n).stats, tip: followers.tip(n).height }])),
   };
 }

@@ -30,6 +30,7 @@ describe("LDK A—B—C network (KeysManager on all nodes)", () => {
       "A force-closes A–B with the HTLC in flight",
       "mine until the HTLC times out and every output is swept after its CSV delay",
       "on-chain accounting",
+      "each signer followed the chain itself (headers, oracle-attested BIP158 filters, matching blocks)",
     ]);
     expect(report.callbackErrors).toEqual([]);
   });
@@ -94,6 +95,25 @@ describe("LDK A—B—C network (KeysManager on all nodes)", () => {
     expect(tried).toBe(txs.length);
   });
 
+  it("each node's Vigil signer followed the demo chain: every header, a filter per block, blocks only where a funding output was", () => {
+    const f = report.followers!;
+    expect(Object.keys(f)).toEqual(["A", "B", "C"]);
+    const checkpoint = 101; // after coinbase maturity, when the nodes start
+    for (const n of ["A", "B", "C"]) {
+      expect(f[n].tip, n).toBe(report.blocks);
+      expect(f[n].headers, n).toBe(report.blocks - checkpoint);
+      expect(f[n].filters, n).toBe(report.blocks - checkpoint);
+      expect(f[n].reorgs, n).toBe(0);
+    }
+    // A–B is watched by A and B, B–C by B and C: one merkle proof per watch, and a
+    // block streamed for the funding's own block and for its spend, nothing else.
+    expect([f.A.proofs, f.B.proofs, f.C.proofs]).toEqual([1, 2, 1]);
+    expect([f.A.blocks, f.B.blocks, f.C.blocks]).toEqual([2, 3, 2]);
+    const followed = report.checks.filter((c) => /'s signer: /.test(c.what));
+    expect(followed.length).toBe(3 * 3 + 2 * 2 * 2 + 2 + 2 * 2);
+    expect(followed.filter((c) => !c.ok)).toEqual([]);
+  });
+
   it("finishes within the time budget", () => {
     expect(report.totalMs).toBeLessThan(60_000);
   });
@@ -107,6 +127,7 @@ describe("LDK A—B—C network with injected new_impl signers on A and C", () =
     await initLdk();
     traced = await runScenario({
       print: (l) => out.push(l),
+      follow: false, // the chain followers are independent of the keys; the first run has them
       makeKeys: (name, seed, inc) => (name === "B" ? keysManagerKeys(seed) : tracedKeys(seed, calls[name], "traced KeysManager", inc)),
     });
     if (!traced.ok) console.log(out.join("\n"));
