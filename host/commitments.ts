@@ -81,6 +81,37 @@ export function signMutualClose(s: Signer, channelId: Uint8Array, o: { toHolderS
   return new Reader(s.request(0x0406, w.finish())).varbytes();
 }
 
+/** Our signature on the HTLC tx spending output `vout` of our latest commitment (force close). */
+export function signHolderHtlcTx(s: Signer, channelId: Uint8Array, number: bigint, vout: number, tx: Uint8Array): Uint8Array {
+  return new Reader(s.request(0x0409, new Writer().bytes(channelId).u64(number).u32(vout).varbytes(tx).finish())).varbytes();
+}
+
+/** An output of the peer's revoked commitment: its to_local, or an HTLC it offered / received. */
+export type JusticeInput = { kind: "to_local"; amountSat: bigint } | { kind: "offered" | "received"; amountSat: bigint; paymentHash: Uint8Array; cltvExpiry: number };
+
+/** The node's justice tx over outputs of the peer's revoked commitment `number`, signed with the revocation key. */
+export function signJusticeSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array, inputs: JusticeInput[]): Uint8Array {
+  const w = new Writer().bytes(channelId).u64(number).varbytes(tx).u16(inputs.length);
+  for (const x of inputs) {
+    w.u8(x.kind === "to_local" ? 0 : x.kind === "offered" ? 1 : 2).u64(x.amountSat);
+    if (x.kind !== "to_local") w.bytes(x.paymentHash).u32(x.cltvExpiry);
+  }
+  return new Reader(s.request(0x040a, w.finish())).varbytes();
+}
+
+/** An HTLC output of the peer's commitment we claim: one it offered (with the preimage) or one we offered (after expiry). */
+export interface PeerHtlcInput { offeredByPeer: boolean; amountSat: bigint; paymentHash: Uint8Array; cltvExpiry: number; preimage?: Uint8Array }
+
+/** The node's claim of HTLC outputs on the peer's commitment `number`, signed with our HTLC key. */
+export function signCounterpartyHtlcSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array, inputs: PeerHtlcInput[]): Uint8Array {
+  const w = new Writer().bytes(channelId).u64(number).varbytes(tx).u16(inputs.length);
+  for (const x of inputs) {
+    w.u8(x.offeredByPeer ? 1 : 0).u64(x.amountSat).bytes(x.paymentHash).u32(x.cltvExpiry).u8(x.preimage ? 1 : 0);
+    if (x.preimage) w.bytes(x.preimage);
+  }
+  return new Reader(s.request(0x040b, w.finish())).varbytes();
+}
+
 /** The node's unsigned sweep of our delayed to_local output of our latest commitment (after a force close), signed. */
 export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array): Uint8Array {
   return new Reader(s.request(0x0407, new Writer().bytes(channelId).u64(number).varbytes(tx).finish())).varbytes();

@@ -8,9 +8,9 @@ import { buildHtlcTx } from "./htlc";
 import { fundingScript } from "./scripts";
 import { compareBytes } from "../codec/bytes";
 
-/** DER signature of input 0 of `tx` spending `amount` locked by `witnessScript`. */
-export function signInput(tx: Tx, witnessScript: Uint8Array, amount: u64, sec: Uint8Array, hashType: u8 = SigHash.ALL): Uint8Array | null {
-  const d = new Sighasher(tx).segwitV0(0, witnessScript, amount, hashType);
+/** DER signature of input `index` of `tx` spending `amount` locked by `witnessScript` (BIP143). */
+export function signInput(tx: Tx, witnessScript: Uint8Array, amount: u64, sec: Uint8Array, hashType: u8 = SigHash.ALL, index: i32 = 0): Uint8Array | null {
+  const d = new Sighasher(tx).segwitV0(index, witnessScript, amount, hashType);
   if (d === null) return null;
   const sig = ecdsaSign(sec, d!);
   return sig === null ? null : derEncode(sig!, hashType);

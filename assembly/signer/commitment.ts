@@ -34,6 +34,7 @@ import { Send, inWindow, valueIn } from "../policy/payments";
 import { bytesEqual } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { SIGNER } from "./state";
+import { handleForceClose } from "./force_close";
 
 export namespace CommitmentMethod {
   export const SIGN_COUNTERPARTY_COMMITMENT: u16 = 0x0400;
@@ -64,7 +65,7 @@ export namespace CommitmentMethod {
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
-const MAX_NODE_TX: i32 = 400_000;
+export const MAX_NODE_TX: i32 = 400_000;
 
 /** A transaction the node built: varbytes tx | u16 n | n × varbytes witness_script (per output, empty if not P2WSH). */
 function readNodeTx(r: Reader): NodeTx | null {
@@ -393,7 +394,7 @@ function validateRevocation(r: Reader, w: Writer): CoreError | null {
  * (`holder`) or by the peer: the broadcaster's delay is the one the other side
  * chose, its dust limit its own, HTLC direction from the broadcaster's view.
  */
-function commitmentParams(c: Channel, holder: bool, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): CommitmentParams {
+export function commitmentParams(c: Channel, holder: bool, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): CommitmentParams {
   const setup = c.setup!, sec = c.secrets, cp = setup.counterparty!;
   const params = new CommitmentParams();
   params.anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
@@ -412,11 +413,11 @@ function commitmentParams(c: Channel, holder: bool, number: u64, feerate: u32, t
 }
 
 /** Our commitment `number` for a state (we broadcast), with its keys. */
-class HolderBuild {
+export class HolderBuild {
   constructor(public params: CommitmentParams, public built: Commitment, public keys: CommitmentKeys, public point: Uint8Array) {}
 }
 
-function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): HolderBuild | null {
+export function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): HolderBuild | null {
   const setup = c.setup!, sec = c.secrets, cp = setup.counterparty!;
   const point = pubkeyCreate(perCommitmentSecret(sec.commitmentSeed, MAX_INDEX - number));
   if (point === null) return null;
@@ -428,11 +429,11 @@ function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64, toCou
   return new HolderBuild(params, buildCommitment(params, keys), keys, point!);
 }
 
-class StateFields {
+export class StateFields {
   constructor(public number: u64, public feerate: u32, public toHolder: u64, public toCounterparty: u64, public htlcs: StateHtlc[]) {}
 }
 
-function readFields(r: Reader): StateFields {
+export function readFields(r: Reader): StateFields {
   const number = r.u64(), feerate = r.u32(), toHolder = r.u64(), toCounterparty = r.u64();
   const n = <i32>r.u16();
   if (r.ok() && n > MAX_HTLCS) r.fail("at most 966 HTLCs");
@@ -442,7 +443,7 @@ function readFields(r: Reader): StateFields {
 }
 
 /** The ready channel `id`, or null with the error in `why[0]`. */
-function readyChannel(id: Uint8Array, why: CoreError[]): Channel | null {
+export function readyChannel(id: Uint8Array, why: CoreError[]): Channel | null {
   const c = findChannel(id);
   if (c === null) { why.push(invalidArgument("unknown channel")); return null; }
   if (!c!.isReady()) { why.push(invalidState("ready_channel first")); return null; }
@@ -627,69 +628,6 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
-/** Witness of a to_local spend: <sig> <> <script> (BOLT 5), for the feerate check. */
-function sweepWitnessWeight(script: Uint8Array): u64 { return 1 + 1 + 73 + 1 + 1 + <u64>script.length; }
-
-/**
- * The node's sweep of our delayed to_local output (BOLT 5 "Unilateral Close Handling: Local
- * Commitment Transaction"): checked, then signed with the delayed key.
- */
-function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64(), raw = r.varbytes(MAX_NODE_TX);
-  if (!r.finish()) return malformed(r.err!);
-  const parsed = parseTx(raw);
-  if (parsed === null) return malformed("the sweep does not parse");
-  const tx = parsed!;
-  const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
-  if (c === null) return why[0];
-  const st = c!.holder, p = SIGNER.policy, cfg = p.cfg;
-  if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be swept");
-  const f = readFields(new Reader(st.last));
-  const b = buildHolder(c!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
-  if (b === null) return invalidArgument("keys");
-  let vout = -1;
-  for (let i = 0; i < b!.built.outputs.length; i++) if (b!.built.outputs[i].kind == OutKind.TO_LOCAL) vout = i;
-  if (vout < 0) return invalidState("our commitment has no to_local output");
-  const out = b!.built.outputs[vout];
-  const txid = b!.built.txid();
-  if (tx.inputs.length != 1 || tx.outputs.length == 0) return invalidArgument("a delayed sweep spends our to_local output alone");
-  const input = tx.inputs[0];
-  let spends = input.vout == <u32>vout && input.scriptSig.length == 0;
-  for (let i = 0; i < 32 && spends; i++) spends = input.prevTxid[i] == txid[i];
-  if (!spends) return invalidArgument("the sweep does not spend our to_local output");
-  // BIP68 relative locks need version 2; BOLT 5: nSequence = to_self_delay.
-  let e = p.check(Rule.SWEEP_VERSION, tx.version == 2, "version " + tx.version.toString() + ", a CSV spend needs 2");
-  if (e !== null) return e;
-  e = p.check(Rule.SWEEP_SEQUENCE, input.sequence == <u32>b!.params.toSelfDelay, "sequence " + input.sequence.toString() + ", to_self_delay is " + b!.params.toSelfDelay.toString());
-  if (e !== null) return e;
-  const chain = SIGNER.chain;
-  const maxLock: u32 = chain !== null ? chain!.tip().height + 1 : 499_999_999;
-  e = p.check(Rule.SWEEP_LOCKTIME, tx.locktime <= maxLock, "locktime " + tx.locktime.toString() + " is not a height at or below the tip");
-  if (e !== null) return e;
-  let paid: u64 = 0, allowed = true;
-  for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && SIGNER.payments.allowsScript(tx.outputs[i].script); }
-  e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, allowed, "the sweep does not pay an allowlisted address");
-  if (e !== null) return e;
-  const fee = paid < out.value ? out.value - paid : 0;
-  const weight = <u64>tx.weight() + 2 + sweepWitnessWeight(out.witnessScript);
-  const rate = fee * 4 / weight;
-  e = p.check(Rule.SWEEP_FEE_RANGE, paid < out.value && fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
-    "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
-  if (e !== null) return e;
-  const key = derivePrivkey(c!.secrets.delayedPaymentBase, b!.point);
-  if (key === null) return invalidArgument("keys");
-  const sig = signInput(tx, out.witnessScript, out.value, key!);
-  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
-  const wit = new Array<Uint8Array>();
-  wit.push(sig!);
-  wit.push(new Uint8Array(0));
-  wit.push(out.witnessScript);
-  tx.inputs[0].witness = wit;
-  w.varbytes(tx.serialize(true));
-  return null;
-}
-
 export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
@@ -699,6 +637,5 @@ export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError |
   if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
   if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);
   if (method == CommitmentMethod.SIGN_MUTUAL_CLOSE) return signMutualClose(r, w);
-  if (method == CommitmentMethod.SIGN_DELAYED_SWEEP) return signDelayedSweep(r, w);
-  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+  return handleForceClose(method, r, w);
 }

@@ -9,21 +9,13 @@ import { Code, SignerError } from "../../host/signer.js";
 import { perCommitmentPoint, signCounterpartyCommitment, signHolderCommitment, validateHolderCommitment, type NodeTxs } from "../../host/commitments.js";
 import { derivePubkey } from "../../host/tools/bolt3.js";
 import { expectRefused } from "./attack.js";
-import { channelId, honestCommitment, key, peerBasepoints, peerSignatures, point, setup, signer, type TestState } from "./fixtures.js";
+import { channelId, honestCommitment, htlcOutputIndex, key, peerBasepoints, peerSignatures, point, scriptValues, setup, signer, type TestState } from "./fixtures.js";
 
 const VALUE = 1_000_000n;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 type Raw = ReturnType<typeof btc.RawTx.decode>;
 
-/** Value items of a script (pushes and OP_0..OP_16), as the core counts them: [offset of the data, length]. */
-function values(s: Uint8Array): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < s.length;) {
-    const op = s[i++];
-    if (op >= 1 && op <= 0x4b) { out.push([i, op]); i += op; } else if (op === 0 || op === 0x4f || (op >= 0x51 && op <= 0x60)) out.push([i - 1, 0]);
-  }
-  return out;
-}
+const values = scriptValues;
 
 /** Script `s` with value `k` replaced by `data` of the same length. */
 function withValue(s: Uint8Array, k: number, data: Uint8Array): Uint8Array {
@@ -209,16 +201,7 @@ function dropAnchor(h: ReturnType<typeof honestCommitment>, funding: Uint8Array)
   return tampered(h, (tx, sc) => { tx.outputs.splice(i, 1); sc.splice(i, 1); });
 }
 
-/** The offered (`offered`) or received HTLC output: 7+ values (offered: 7/8, received: 8/9), by the position of OP_NOTIF vs OP_IF after SIZE 32 EQUAL. */
-function htlcIndex(h: ReturnType<typeof honestCommitment>, offered: boolean): number {
-  return h.scripts.findIndex((x) => {
-    const n = shapeOf(x);
-    if (n < 7) return false;
-    // offered: ... OP_SIZE 32 OP_EQUAL OP_NOTIF; received: ... OP_EQUAL OP_IF
-    const at = values(x)[2][0] + 1 + 1; // after "32": OP_EQUAL then NOTIF/IF
-    return offered ? x[at] === 0x64 : x[at] === 0x63;
-  });
-}
+const htlcIndex = (h: ReturnType<typeof honestCommitment>, offered: boolean) => htlcOutputIndex(h.scripts, offered);
 
 /** to_remote with anchors: <key> OP_CHECKSIGVERIFY 1 OP_CSV. */
 function toRemoteIndex(h: ReturnType<typeof honestCommitment>): number {

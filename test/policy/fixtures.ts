@@ -97,3 +97,23 @@ export function peerSignsHolder(s: Signer, our: Basepoints, su: ChannelSetup, st
   for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
   return { sig, htlcSigs };
 }
+
+/** Value items of a script (pushes and OP_0..OP_16), as the core counts them: [offset of the data, length]. */
+export function scriptValues(s: Uint8Array): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < s.length;) {
+    const op = s[i++];
+    if (op >= 1 && op <= 0x4b) { out.push([i, op]); i += op; } else if (op === 0 || op === 0x4f || (op >= 0x51 && op <= 0x60)) out.push([i - 1, 0]);
+  }
+  return out;
+}
+
+/** The output whose witness script is an HTLC the broadcaster offered (OP_NOTIF after SIZE 32 EQUAL) or received (OP_IF). */
+export function htlcOutputIndex(scripts: Uint8Array[], offered: boolean): number {
+  return scripts.findIndex((x) => {
+    const v = scriptValues(x);
+    if (v.length < 7) return false;
+    const at = v[2][0] + 2; // after the pushed 32: OP_EQUAL, then NOTIF / IF
+    return offered ? x[at] === 0x64 : x[at] === 0x63;
+  });
+}

@@ -1,0 +1,321 @@
+// BOLT 5 "Unilateral Close Handling" and "Revoked Transaction Close Handling":
+// the transactions that spend commitment outputs once a channel is on chain.
+// The node builds each one; the core finds every input's script itself (from
+// the channel state and keys it derives), checks the sweep rules and signs.
+//
+//   0x0407 sign_delayed_sweep     id | u64 number | varbytes tx → varbytes signed tx
+//          our to_local, or the output of one of our HTLC txs, after to_self_delay
+//   0x0409 sign_holder_htlc_tx    id | u64 number | u32 vout | varbytes tx → varbytes sig
+//          our HTLC-timeout / HTLC-success tx for the HTLC at `vout` of our latest commitment
+//   0x040a sign_justice_sweep     id | u64 revoked_number | varbytes tx | u16 n | n × input → varbytes signed tx
+//          input: u8 kind (0 to_local, 1 HTLC offered by the peer, 2 HTLC received by the peer) |
+//          u64 amount_sat [| hash[32] | u32 cltv_expiry  for HTLCs]
+//   0x040b sign_counterparty_htlc_sweep  id | u64 number | varbytes tx | u16 n | n × input → varbytes signed tx
+//          input: u8 offered_by_peer | u64 amount_sat | hash[32] | u32 cltv_expiry | u8 has_preimage [| preimage[32]]
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
+import { pubkeyCreate, sha256 } from "../crypto";
+import { bytesEqual } from "../codec/bytes";
+import { Rule } from "../policy/rules";
+import { HtlcTxView, NodeTx, checkNodeHtlcTx } from "../policy/commitment_tx";
+import { Tx, TxIn, TxOut, parseTx } from "../bitcoin/tx";
+import { SigHash } from "../bitcoin/sighash";
+import { OutKind } from "../bolt3/commitment";
+import { buildHtlcTx } from "../bolt3/htlc";
+import { offeredHtlcScript, receivedHtlcScript, toLocalScript } from "../bolt3/scripts";
+import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
+import { signInput } from "../bolt3/sign";
+import { Channel, ChannelType } from "./channel";
+import { HolderBuild, MAX_NODE_TX, buildHolder, readFields, readyChannel } from "./commitment";
+import { SIGNER } from "./state";
+
+export namespace ForceCloseMethod {
+  export const SIGN_DELAYED_SWEEP: u16 = 0x0407;
+  export const SIGN_HOLDER_HTLC_TX: u16 = 0x0409;
+  export const SIGN_JUSTICE_SWEEP: u16 = 0x040a;
+  export const SIGN_COUNTERPARTY_HTLC_SWEEP: u16 = 0x040b;
+}
+
+const MAX_INPUTS: i32 = 2 * 483 + 2;
+
+/** The node's unsigned tx of a request, or a MALFORMED error in `why`. */
+function readTx(r: Reader): Tx | null {
+  const raw = r.varbytes(MAX_NODE_TX);
+  if (!r.ok()) return null;
+  const tx = parseTx(raw);
+  if (tx === null) r.fail("the transaction does not parse");
+  return tx;
+}
+
+/** Our latest validated commitment (the one we may broadcast), never a revoked one (hard). */
+function latestHolder(c: Channel, number: u64, why: CoreError[]): HolderBuild | null {
+  const st = c.holder;
+  const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
+  if (e !== null) { why.push(e); return null; }
+  if (st.validated == 0 || number != st.validated - 1) { why.push(invalidState("only the latest validated holder commitment is on chain")); return null; }
+  const f = readFields(new Reader(st.last));
+  const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (b === null) why.push(invalidArgument("keys"));
+  return b;
+}
+
+/**
+ * The sweep rules on the node's tx spending `inputValue` sat: version 2 (BIP68),
+ * a height locktime not past the tip, every output to our wallet or the
+ * allowlist, the fee within bounds for the tx with its witnesses (`witnessWeight`).
+ */
+function checkSweep(tx: Tx, inputValue: u64, witnessWeight: u64): CoreError | null {
+  const p = SIGNER.policy, cfg = p.cfg;
+  let e = p.check(Rule.SWEEP_VERSION, tx.version == 2, "version " + tx.version.toString() + ", a sweep uses 2");
+  if (e !== null) return e;
+  const chain = SIGNER.chain;
+  const maxLock: u32 = chain !== null ? chain!.tip().height + 1 : 499_999_999;
+  e = p.check(Rule.SWEEP_LOCKTIME, tx.locktime <= maxLock, "locktime " + tx.locktime.toString() + " is not a height at or below the tip");
+  if (e !== null) return e;
+  let paid: u64 = 0, allowed = tx.outputs.length > 0;
+  for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && SIGNER.payments.allowsScript(tx.outputs[i].script); }
+  e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, allowed, "the sweep does not pay an allowlisted address");
+  if (e !== null) return e;
+  const fee = paid < inputValue ? inputValue - paid : 0;
+  const weight = <u64>tx.weight() + 2 + witnessWeight;
+  const rate = fee * 4 / weight;
+  return p.check(Rule.SWEEP_FEE_RANGE, paid < inputValue && fee <= cfg.onchainFeeMaxSat && rate >= <u64>cfg.onchainFeerateMin && rate <= <u64>cfg.onchainFeerateMax,
+    "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
+}
+
+/** Weight of a witness <sig> <item> <script>. */
+function witnessWeight(item: i32, script: Uint8Array): u64 { return 1 + 1 + 73 + 1 + <u64>item + 3 + <u64>script.length; }
+
+function witness(sig: Uint8Array, item: Uint8Array, script: Uint8Array): Uint8Array[] {
+  const w = new Array<Uint8Array>();
+  w.push(sig);
+  w.push(item);
+  w.push(script);
+  return w;
+}
+
+/**
+ * Our delayed output after to_self_delay (BOLT 5: nSequence = to_self_delay, witness <sig> <> <script>):
+ * to_local of our latest commitment, or the output of one of its HTLC txs (same script, same keys).
+ */
+function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  const parsed = readTx(r);
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const b = latestHolder(c!, number, why);
+  if (b === null) return why[0];
+  if (tx.inputs.length != 1) return invalidArgument("a delayed sweep spends one output");
+  const input = tx.inputs[0];
+  // The spendable outputs: to_local, and each HTLC tx's output.
+  const built = b!.built;
+  let value: u64 = 0, found = false;
+  for (let i = 0; i < built.outputs.length && !found; i++) {
+    const o = built.outputs[i];
+    if (o.kind == OutKind.TO_LOCAL && input.vout == <u32>i && bytesEqual(input.prevTxid, built.txid())) { value = o.value; found = true; }
+    if (o.kind == OutKind.HTLC) {
+      const h = buildHtlcTx(built, i, b!.params.htlcs[o.htlc], b!.params.feeratePerKw, b!.params.anchors, b!.keys.revocation, b!.keys.broadcasterDelayed, b!.params.toSelfDelay);
+      if (input.vout == 0 && bytesEqual(input.prevTxid, h.txid())) { value = h.outputs[0].value; found = true; }
+    }
+  }
+  if (!found || input.scriptSig.length > 0) return invalidArgument("the sweep does not spend our to_local or one of our HTLC txs' outputs");
+  const script = toLocalScript(b!.keys.revocation, b!.keys.broadcasterDelayed, b!.params.toSelfDelay);
+  const p = SIGNER.policy;
+  const e = p.check(Rule.SWEEP_SEQUENCE, input.sequence == <u32>b!.params.toSelfDelay, "sequence " + input.sequence.toString() + ", to_self_delay is " + b!.params.toSelfDelay.toString());
+  if (e !== null) return e;
+  const e2 = checkSweep(tx, value, witnessWeight(0, script));
+  if (e2 !== null) return e2;
+  const key = derivePrivkey(c!.secrets.delayedPaymentBase, b!.point);
+  if (key === null) return invalidArgument("keys");
+  const sig = signInput(tx, script, value, key!);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  tx.inputs[0].witness = witness(sig!, new Uint8Array(0), script);
+  w.varbytes(tx.serialize(true));
+  return null;
+}
+
+/**
+ * Our signature on the second-stage tx of the HTLC at `vout` of our latest commitment. Without
+ * anchors the node's tx is exactly BOLT 3's; with anchors (zero-fee, the peer signed
+ * SINGLE|ANYONECANPAY) the HTLC input and its output keep their index and the node may add
+ * fee inputs and change of its own: the HTLC's value still goes only to the delayed output.
+ */
+function signHolderHtlcTx(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64(), vout = r.u32();
+  const parsed = readTx(r);
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const b = latestHolder(c!, number, why);
+  if (b === null) return why[0];
+  const built = b!.built, params = b!.params, keys = b!.keys;
+  if (vout >= <u32>built.outputs.length || built.outputs[vout].kind != OutKind.HTLC) return invalidArgument("no HTLC output at vout " + vout.toString());
+  const out = built.outputs[vout], h = params.htlcs[out.htlc];
+  const want = buildHtlcTx(built, <i32>vout, h, params.feeratePerKw, params.anchors, keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+  const ws = toLocalScript(keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+  // The HTLC's own input/output pair, as a one-in one-out tx to compare with BOLT 3's.
+  let k = -1;
+  for (let i = 0; i < tx.inputs.length; i++) if (tx.inputs[i].vout == vout && bytesEqual(tx.inputs[i].prevTxid, built.txid())) k = i;
+  if (k < 0) return invalidArgument("the tx does not spend the HTLC output");
+  const pair = new Tx(tx.version, tx.locktime);
+  pair.inputs.push(new TxIn(tx.inputs[k].prevTxid, tx.inputs[k].vout, tx.inputs[k].scriptSig, tx.inputs[k].sequence));
+  if (k < tx.outputs.length) pair.outputs.push(new TxOut(tx.outputs[k].value, tx.outputs[k].script));
+  const p = SIGNER.policy;
+  const extra = tx.inputs.length > 1 || tx.outputs.length > 1;
+  if (extra) {
+    const e0 = p.check(Rule.HTLC_OTHER, params.anchors && k < tx.outputs.length, "only an anchors HTLC tx may carry fee inputs");
+    if (e0 !== null) return e0;
+  }
+  const chain = SIGNER.chain;
+  const maxLock: u32 = chain !== null ? chain!.tip().height + SIGNER.policy.cfg.cltvWindow : 499_999_999;
+  const scripts = new Array<Uint8Array>();
+  scripts.push(ws);
+  const e = checkNodeHtlcTx(p, new HtlcTxView(want, ws, h.offered, out.value, maxLock), new NodeTx(pair, pair.serialize(false), scripts));
+  if (e !== null) return e;
+  const key = derivePrivkey(c!.secrets.htlcBase, b!.point);
+  if (key === null) return invalidArgument("keys");
+  const sig = signInput(tx, out.witnessScript, out.value, key!, SigHash.ALL, k);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  w.varbytes(sig!);
+  return null;
+}
+
+/** The peer's commitment `number` that may be on chain: its point, or null (unknown or revoked). */
+function peerPoint(c: Channel, number: u64): Uint8Array | null {
+  const st = c.counterparty;
+  if (st.next > 0 && number == st.next - 1) return st.lastPoint;
+  if (st.next > 1 && number == st.next - 2 && number >= st.revokedCount) return st.prevPoint;
+  return null;
+}
+
+/**
+ * A revoked commitment of the peer on chain: every output it describes is ours with the
+ * revocation key (BOLT 5 "Revoked Transaction Close Handling"). The secret must be one the
+ * peer revealed (shachain).
+ */
+function signJustice(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  const parsed = readTx(r);
+  const n = <i32>r.u16();
+  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  const kinds = new Array<u8>(), amounts = new Array<u64>(), hashes = new Array<Uint8Array>(), cltvs = new Array<u32>();
+  for (let i = 0; i < n && r.ok(); i++) {
+    const kind = r.u8();
+    if (r.ok() && kind > 2) r.fail("input kind");
+    kinds.push(kind);
+    amounts.push(r.u64());
+    hashes.push(kind == 0 ? new Uint8Array(32) : r.bytes(32));
+    cltvs.push(kind == 0 ? 0 : r.u32());
+  }
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  if (n != tx.inputs.length) return invalidArgument("one description per input");
+  const secret = number <= MAX_INDEX ? c!.counterparty.secrets.lookup(MAX_INDEX - number) : null;
+  if (secret === null) return invalidState("commitment " + number.toString() + " of the peer is not revoked");
+  const point = pubkeyCreate(secret!);
+  const sec = c!.secrets, setup = c!.setup!, cp = setup.counterparty!;
+  const anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  const revPub = revocationPubkey(sec.revocationBasepoint, point!), revKey = revocationPrivkey(sec.revocationBase, secret!);
+  const delayed = derivePubkey(cp.delayedPayment, point!), theirHtlc = derivePubkey(cp.htlc, point!), ourHtlc = derivePubkey(sec.htlcBasepoint, point!);
+  if (revPub === null || revKey === null || delayed === null || theirHtlc === null || ourHtlc === null) return invalidArgument("keys");
+  const scripts = new Array<Uint8Array>();
+  let total: u64 = 0, ww: u64 = 0;
+  const p = SIGNER.policy;
+  for (let i = 0; i < n; i++) {
+    const s = kinds[i] == 0 ? toLocalScript(revPub!, delayed!, setup.holderSelectedContestDelay)
+      : kinds[i] == 1 ? offeredHtlcScript(revPub!, theirHtlc!, ourHtlc!, hashes[i], anchors)
+      : receivedHtlcScript(revPub!, theirHtlc!, ourHtlc!, hashes[i], cltvs[i], anchors);
+    scripts.push(s);
+    total += amounts[i];
+    ww += witnessWeight(kinds[i] == 0 ? 1 : 33, s);
+    const e = p.check(Rule.SWEEP_SEQUENCE, tx.inputs[i].sequence <= 0xfffffffd, "input " + i.toString() + " is final: a justice sweep signals replacement");
+    if (e !== null) return e;
+  }
+  const e = checkSweep(tx, total, ww);
+  if (e !== null) return e;
+  const sigs = new Array<Uint8Array>();
+  for (let i = 0; i < n; i++) {
+    const sig = signInput(tx, scripts[i], amounts[i], revKey!, SigHash.ALL, i);
+    if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+    sigs.push(sig!);
+  }
+  for (let i = 0; i < n; i++) tx.inputs[i].witness = witness(sigs[i], kinds[i] == 0 ? Uint8Array.wrap(new ArrayBuffer(1)).fill(1) : revPub!, scripts[i]);
+  w.varbytes(tx.serialize(true));
+  return null;
+}
+
+/**
+ * HTLC outputs of the peer's (unrevoked) commitment on chain, claimed with our HTLC key: an
+ * HTLC the peer offered us, with its preimage; one we offered, after its expiry (locktime ≥ cltv).
+ */
+function signCounterpartyHtlcSweep(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  const parsed = readTx(r);
+  const n = <i32>r.u16();
+  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  const offered = new Array<bool>(), amounts = new Array<u64>(), hashes = new Array<Uint8Array>(), cltvs = new Array<u32>(), preimages = new Array<Uint8Array | null>();
+  for (let i = 0; i < n && r.ok(); i++) {
+    offered.push(r.u8() == 1);
+    amounts.push(r.u64());
+    hashes.push(r.bytes(32));
+    cltvs.push(r.u32());
+    preimages.push(r.u8() == 1 ? r.bytes(32) : null);
+  }
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  if (n != tx.inputs.length) return invalidArgument("one description per input");
+  const point = peerPoint(c!, number);
+  if (point === null) return invalidState("commitment " + number.toString() + " of the peer is not one that may be on chain");
+  const sec = c!.secrets, setup = c!.setup!, cp = setup.counterparty!;
+  const anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  const revPub = revocationPubkey(sec.revocationBasepoint, point!), theirHtlc = derivePubkey(cp.htlc, point!), ourHtlc = derivePubkey(sec.htlcBasepoint, point!);
+  const key = derivePrivkey(sec.htlcBase, point!);
+  if (revPub === null || theirHtlc === null || ourHtlc === null || key === null) return invalidArgument("keys");
+  const p = SIGNER.policy;
+  const scripts = new Array<Uint8Array>();
+  let total: u64 = 0, ww: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const s = offered[i] ? offeredHtlcScript(revPub!, theirHtlc!, ourHtlc!, hashes[i], anchors) : receivedHtlcScript(revPub!, theirHtlc!, ourHtlc!, hashes[i], cltvs[i], anchors);
+    scripts.push(s);
+    total += amounts[i];
+    ww += witnessWeight(offered[i] ? 32 : 0, s);
+    if (offered[i] && (preimages[i] === null || !bytesEqual(sha256(preimages[i]!), hashes[i]))) return invalidArgument("input " + i.toString() + ": the preimage of the peer's HTLC is needed");
+    // Anchors add 1 OP_CSV to every HTLC script; a timeout claim needs a non-final sequence for its locktime.
+    const seqOk = anchors ? tx.inputs[i].sequence == 1 : (offered[i] || tx.inputs[i].sequence < 0xffffffff);
+    let e = p.check(Rule.SWEEP_SEQUENCE, seqOk, "input " + i.toString() + " sequence " + tx.inputs[i].sequence.toString());
+    if (e !== null) return e;
+    e = p.check(Rule.SWEEP_LOCKTIME, offered[i] || tx.locktime >= cltvs[i], "locktime " + tx.locktime.toString() + " before the HTLC's expiry " + cltvs[i].toString());
+    if (e !== null) return e;
+  }
+  const e = checkSweep(tx, total, ww);
+  if (e !== null) return e;
+  const sigs = new Array<Uint8Array>();
+  for (let i = 0; i < n; i++) {
+    const sig = signInput(tx, scripts[i], amounts[i], key!, SigHash.ALL, i);
+    if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+    sigs.push(sig!);
+  }
+  for (let i = 0; i < n; i++) tx.inputs[i].witness = witness(sigs[i], offered[i] ? preimages[i]! : new Uint8Array(0), scripts[i]);
+  w.varbytes(tx.serialize(true));
+  return null;
+}
+
+export function handleForceClose(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == ForceCloseMethod.SIGN_DELAYED_SWEEP) return signDelayedSweep(r, w);
+  if (method == ForceCloseMethod.SIGN_HOLDER_HTLC_TX) return signHolderHtlcTx(r, w);
+  if (method == ForceCloseMethod.SIGN_JUSTICE_SWEEP) return signJustice(r, w);
+  if (method == ForceCloseMethod.SIGN_COUNTERPARTY_HTLC_SWEEP) return signCounterpartyHtlcSweep(r, w);
+  return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
+}
