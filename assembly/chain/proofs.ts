@@ -179,7 +179,7 @@ function proveTx(r: Reader, w: Writer): CoreError | null {
   const tx = parseTxView(raw);
   if (tx === null) return malformed("transaction");
   // A 64-byte transaction could pose as an inner node of the tree.
-  const ok = stripped(raw) != 64 && verifyBranch(tx!.txid, index, branch, e!.merkleRoot);
+  const ok = tx!.strippedSize != 64 && verifyBranch(tx!.txid, index, branch, e!.merkleRoot);
   const err = SIGNER.policy.check(Rule.CHAIN_ORACLE_PROOF, ok, "merkle branch does not lead to the header's root");
   if (err !== null) return err;
   if (!ok) return invalidState("unproven transaction");
@@ -191,8 +191,6 @@ function proveTx(r: Reader, w: Writer): CoreError | null {
   writeStatus(c!, wt, w);
   return null;
 }
-
-function stripped(raw: Uint8Array): i32 { return parseTxView(raw)!.strippedSize; }
 
 function sameWatch(a: Watch, b: Watch): bool {
   return a.confHeight == b.confHeight && a.spentHeight == b.spentHeight && a.scannedHeight == b.scannedHeight;
