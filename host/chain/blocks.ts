@@ -26,18 +26,41 @@ export function rawTx(ins: In[], outs: Out[], locktime = 0): Uint8Array {
   return cat(...parts);
 }
 
+/** Bitcoin's CompactSize at `p` in `raw`: its value and the position after it. */
+function compactSize(raw: Uint8Array, p: number): [number, number] {
+  const f = raw[p];
+  if (f < 0xfd) return [f, p + 1];
+  const n = f === 0xfd ? 2 : f === 0xfe ? 4 : 8;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += raw[p + 1 + i] * 2 ** (8 * i);
+  return [v, p + 1 + n];
+}
+
+/**
+ * Byte layout of the transaction at `start` in `raw` (BIP144 when marker 0 and
+ * flag 1 follow the version): where its outputs end and where it ends.
+ */
+function txLayout(raw: Uint8Array, start: number): { segwit: boolean; outputsEnd: number; end: number } {
+  let p = start + 4;
+  const rd = () => { const [v, next] = compactSize(raw, p); p = next; return v; };
+  const skip = () => { const l = rd(); p += l; };
+  const segwit = raw[p] === 0 && raw[p + 1] === 1;
+  if (segwit) p += 2;
+  const nin = rd();
+  for (let i = 0; i < nin; i++) { p += 36; skip(); p += 4; }
+  const nout = rd();
+  for (let i = 0; i < nout; i++) { p += 8; skip(); }
+  const outputsEnd = p;
+  if (segwit) for (let i = 0; i < nin; i++) { const k = rd(); for (let j = 0; j < k; j++) skip(); }
+  return { segwit, outputsEnd, end: p + 4 };
+}
+
 /** txid (internal order) of a raw transaction: hash of the serialization without witnesses. */
 export function txidOf(raw: Uint8Array): Uint8Array {
-  if (!(raw[4] === 0 && raw[5] === 1)) return sha256d(raw);
-  // Strip marker, flag and witnesses by re-reading the structure.
-  let p = 6;
-  const rd = () => { const f = raw[p++]; if (f < 0xfd) return f; const n = f === 0xfd ? 2 : 4; let v = 0; for (let i = 0; i < n; i++) v += raw[p + i] * 2 ** (8 * i); p += n; return v; };
-  const nin = rd();
-  for (let i = 0; i < nin; i++) { p += 36; const l = rd(); p += l + 4; }
-  const nout = rd();
-  for (let i = 0; i < nout; i++) { p += 8; const l = rd(); p += l; }
-  const body = raw.slice(6, p);
-  return sha256d(cat(raw.slice(0, 4), body, raw.slice(raw.length - 4)));
+  const t = txLayout(raw, 0);
+  if (!t.segwit) return sha256d(raw);
+  // Strip marker, flag and witnesses.
+  return sha256d(cat(raw.slice(0, 4), raw.slice(6, t.outputsEnd), raw.slice(raw.length - 4)));
 }
 
 /** A coinbase paying `value` to `script`, unique per height. */
@@ -81,22 +104,11 @@ export function regtestBlock(prev: Uint8Array, time: number, txs: Uint8Array[]):
 
 /** Split a serialized block into its header and transactions (byte ranges only; the signer parses them). */
 export function splitBlock(raw: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } {
-  let p = 80;
-  const rd = () => { const f = raw[p++]; if (f < 0xfd) return f; const n = f === 0xfd ? 2 : f === 0xfe ? 4 : 8; let v = 0; for (let i = 0; i < n; i++) v += raw[p + i] * 2 ** (8 * i); p += n; return v; };
-  const skip = () => { const l = rd(); p += l; };
-  const n = rd();
+  let [n, p] = compactSize(raw, 80);
   const txs: Uint8Array[] = [];
   for (let t = 0; t < n; t++) {
     const start = p;
-    p += 4;
-    const segwit = raw[p] === 0 && raw[p + 1] === 1;
-    if (segwit) p += 2;
-    const nin = rd();
-    for (let i = 0; i < nin; i++) { p += 36; skip(); p += 4; }
-    const nout = rd();
-    for (let i = 0; i < nout; i++) { p += 8; skip(); }
-    if (segwit) for (let i = 0; i < nin; i++) { const k = rd(); for (let j = 0; j < k; j++) skip(); }
-    p += 4;
+    p = txLayout(raw, start).end;
     if (p > raw.length) throw new Error("truncated block");
     txs.push(raw.subarray(start, p));
   }
