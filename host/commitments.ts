@@ -86,6 +86,11 @@ export function signHolderHtlcTx(s: Signer, channelId: Uint8Array, number: bigin
   return new Reader(s.request(0x0409, new Writer().bytes(channelId).u64(number).u32(vout).varbytes(tx).finish())).varbytes();
 }
 
+/** Our signature for the input of `tx` that spends our anchor of our latest commitment `number` (CPFP). */
+export function signAnchorInput(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array): Uint8Array {
+  return new Reader(s.request(0x040c, new Writer().bytes(channelId).u64(number).varbytes(tx).finish())).varbytes();
+}
+
 /** An output of the peer's revoked commitment: its to_local, or an HTLC it offered / received. */
 export type JusticeInput = { kind: "to_local"; amountSat: bigint } | { kind: "offered" | "received"; amountSat: bigint; paymentHash: Uint8Array; cltvExpiry: number };
 

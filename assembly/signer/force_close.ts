@@ -10,6 +10,9 @@
 //   0x040a sign_justice_sweep     id | u64 revoked_number | varbytes tx | u16 n | n × input → varbytes signed tx
 //          input: u8 kind (0 to_local, 1 HTLC offered by the peer, 2 HTLC received by the peer) |
 //          u64 amount_sat [| hash[32] | u32 cltv_expiry  for HTLCs]
+//   0x040c sign_anchor_input     id | u64 number | varbytes tx → varbytes sig
+//          the input spending our anchor of our latest commitment (CPFP; the fee inputs are the
+//          wallet's, signed under the on-chain rules by sign_onchain_tx)
 //   0x040b sign_counterparty_htlc_sweep  id | u64 number | varbytes tx | u16 n | n × input → varbytes signed tx
 //          input: u8 offered_by_peer | u64 amount_sat | hash[32] | u32 cltv_expiry | u8 has_preimage [| preimage[32]]
 import { Reader } from "../codec/reader";
@@ -35,6 +38,7 @@ export namespace ForceCloseMethod {
   export const SIGN_HOLDER_HTLC_TX: u16 = 0x0409;
   export const SIGN_JUSTICE_SWEEP: u16 = 0x040a;
   export const SIGN_COUNTERPARTY_HTLC_SWEEP: u16 = 0x040b;
+  export const SIGN_ANCHOR_INPUT: u16 = 0x040c;
 }
 
 const MAX_INPUTS: i32 = 2 * 483 + 2;
@@ -312,10 +316,36 @@ function signCounterpartyHtlcSweep(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** Our anchor (option_anchors: <funding_pubkey> OP_CHECKSIG ...) of our latest commitment, for CPFP. */
+function signAnchorInput(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32), number = r.u64();
+  const parsed = readTx(r);
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  const b = latestHolder(c!, number, why);
+  if (b === null) return why[0];
+  const built = b!.built;
+  let vout = -1;
+  for (let i = 0; i < built.outputs.length; i++) if (built.outputs[i].kind == OutKind.ANCHOR_LOCAL) vout = i;
+  if (vout < 0) return invalidState("our commitment has no anchor of ours");
+  let k = -1;
+  for (let i = 0; i < tx.inputs.length; i++) if (tx.inputs[i].vout == <u32>vout && bytesEqual(tx.inputs[i].prevTxid, built.txid())) k = i;
+  if (k < 0) return invalidArgument("the tx does not spend our anchor");
+  const out = built.outputs[vout];
+  const sig = signInput(tx, out.witnessScript, out.value, c!.secrets.funding, SigHash.ALL, k);
+  if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+  w.varbytes(sig!);
+  return null;
+}
+
 export function handleForceClose(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == ForceCloseMethod.SIGN_DELAYED_SWEEP) return signDelayedSweep(r, w);
   if (method == ForceCloseMethod.SIGN_HOLDER_HTLC_TX) return signHolderHtlcTx(r, w);
   if (method == ForceCloseMethod.SIGN_JUSTICE_SWEEP) return signJustice(r, w);
   if (method == ForceCloseMethod.SIGN_COUNTERPARTY_HTLC_SWEEP) return signCounterpartyHtlcSweep(r, w);
+  if (method == ForceCloseMethod.SIGN_ANCHOR_INPUT) return signAnchorInput(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

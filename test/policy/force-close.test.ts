@@ -7,7 +7,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import * as btc from "@scure/btc-signer";
 import { Code, SignerError } from "../../host/signer.js";
-import { perCommitmentPoint, revokeHolderCommitment, signCounterpartyCommitment, signCounterpartyHtlcSweep, signDelayedSweep, signHolderHtlcTx, signJusticeSweep, validateCounterpartyRevocation, validateHolderCommitment } from "../../host/commitments.js";
+import { perCommitmentPoint, revokeHolderCommitment, signCounterpartyCommitment, signAnchorInput, signCounterpartyHtlcSweep, signDelayedSweep, signHolderHtlcTx, signJusticeSweep, validateCounterpartyRevocation, validateHolderCommitment } from "../../host/commitments.js";
 import { allowlistAdd } from "../../host/payments.js";
 import { derivePubkey, perCommitmentSecret, revocationPubkey } from "../../host/tools/bolt3.js";
 import { sighashV0 } from "../../host/tools/bitcoin.js";
@@ -88,6 +88,21 @@ describe("our commitment on chain", () => {
     expect(empty.length).toBe(0);
     expect(hex(wsh(script))).toBe(hex(h.outputs[0].script));
     expect(verifies(s, sweep(), 0, script, h.outputs[0].amount, sig, derivePubkey(s, ours.delayedPayment, perCommitmentPoint(s, id, 1n)))).toBe(true);
+  });
+});
+
+describe("anchors", () => {
+  it("sign_anchor_input: our anchor of our latest commitment, signed with our funding key, beside the node's fee inputs", () => {
+    const { s, id, ours, mine } = closing();
+    const c = btc.RawTx.decode(mine.tx);
+    const vout = mine.scripts.findIndex((x) => x.length === 40 && hex(x.subarray(1, 34)) === hex(ours.funding));
+    const cpfp = btc.RawTx.encode({ version: 2, segwitFlag: false, lockTime: 0, inputs: [
+      { txid: key("wallet utxo"), index: 0, finalScriptSig: new Uint8Array(0), sequence: 0xfffffffd },
+      { txid: txid(mine.tx), index: vout, finalScriptSig: new Uint8Array(0), sequence: 0xfffffffd },
+    ], outputs: [{ amount: 40_000n, script: wallet }] });
+    expect(verifies(s, cpfp, 1, mine.scripts[vout], c.outputs[vout].amount, signAnchorInput(s, id, 1n, cpfp), ours.funding)).toBe(true);
+    expect(fail(() => signAnchorInput(s, id, 1n, btc.RawTx.encode({ ...btc.RawTx.decode(cpfp), inputs: [btc.RawTx.decode(cpfp).inputs[0]] }))).code).toBe(Code.INVALID_ARGUMENT);
+    expectRefused(s, "policy-commitment-holder-not-revoked", () => signAnchorInput(s, id, 0n, cpfp));
   });
 });
 
