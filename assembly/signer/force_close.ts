@@ -64,6 +64,33 @@ function latestHolder(c: Channel, number: u64, why: CoreError[]): HolderBuild | 
   return b;
 }
 
+/** A request on our latest commitment: id[32] | u64 number [| u32 vout] | varbytes tx. */
+class HolderTx {
+  constructor(public c: Channel, public b: HolderBuild, public tx: Tx, public vout: u32) {}
+}
+
+function holderTx(r: Reader, withVout: bool, why: CoreError[]): HolderTx | null {
+  const id = r.bytes(32), number = r.u64(), vout = withVout ? r.u32() : 0;
+  const tx = readTx(r);
+  if (!r.finish() || tx === null) { why.push(malformed(r.err!)); return null; }
+  const c = readyChannel(id, why);
+  if (c === null) return null;
+  const b = latestHolder(c!, number, why);
+  return b === null ? null : new HolderTx(c!, b!, tx!, vout);
+}
+
+/** Sign every input `i` of `tx` (its script and amount) with `key`; the witness is <sig> <items[i]> <script>. */
+function signAll(tx: Tx, scripts: Uint8Array[], amounts: u64[], key: Uint8Array, items: Uint8Array[]): CoreError | null {
+  const sigs = new Array<Uint8Array>();
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const sig = signInput(tx, scripts[i], amounts[i], key, SigHash.ALL, i);
+    if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
+    sigs.push(sig!);
+  }
+  for (let i = 0; i < tx.inputs.length; i++) tx.inputs[i].witness = witness(sigs[i], items[i], scripts[i]);
+  return null;
+}
+
 /**
  * The sweep rules on the node's tx spending `inputValue` sat: version 2 (BIP68),
  * a height locktime not past the tip, every output to our wallet or the
@@ -104,15 +131,10 @@ function witness(sig: Uint8Array, item: Uint8Array, script: Uint8Array): Uint8Ar
  * to_local of our latest commitment, or the output of one of its HTLC txs (same script, same keys).
  */
 function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  const parsed = readTx(r);
-  if (!r.finish() || parsed === null) return malformed(r.err!);
-  const tx = parsed!;
   const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
-  if (c === null) return why[0];
-  const b = latestHolder(c!, number, why);
-  if (b === null) return why[0];
+  const t = holderTx(r, false, why);
+  if (t === null) return why[0];
+  const c = t!.c, b = t!.b, tx = t!.tx;
   if (tx.inputs.length != 1) return invalidArgument("a delayed sweep spends one output");
   const input = tx.inputs[0];
   // The spendable outputs: to_local, and each HTLC tx's output.
@@ -149,15 +171,10 @@ function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
  * fee inputs and change of its own: the HTLC's value still goes only to the delayed output.
  */
 function signHolderHtlcTx(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64(), vout = r.u32();
-  const parsed = readTx(r);
-  if (!r.finish() || parsed === null) return malformed(r.err!);
-  const tx = parsed!;
   const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
-  if (c === null) return why[0];
-  const b = latestHolder(c!, number, why);
-  if (b === null) return why[0];
+  const t = holderTx(r, true, why);
+  if (t === null) return why[0];
+  const c = t!.c, b = t!.b, tx = t!.tx, vout = t!.vout;
   const built = b!.built, params = b!.params, keys = b!.keys;
   if (vout >= <u32>built.outputs.length || built.outputs[vout].kind != OutKind.HTLC) return invalidArgument("no HTLC output at vout " + vout.toString());
   const out = built.outputs[vout], h = params.htlcs[out.htlc];
@@ -246,13 +263,11 @@ function signJustice(r: Reader, w: Writer): CoreError | null {
   }
   const e = checkSweep(tx, total, ww);
   if (e !== null) return e;
-  const sigs = new Array<Uint8Array>();
-  for (let i = 0; i < n; i++) {
-    const sig = signInput(tx, scripts[i], amounts[i], revKey!, SigHash.ALL, i);
-    if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
-    sigs.push(sig!);
-  }
-  for (let i = 0; i < n; i++) tx.inputs[i].witness = witness(sigs[i], kinds[i] == 0 ? Uint8Array.wrap(new ArrayBuffer(1)).fill(1) : revPub!, scripts[i]);
+  // to_local: <sig> 1 <script> (the OP_IF branch); an HTLC: <sig> <revocationpubkey> <script>.
+  const items = new Array<Uint8Array>();
+  for (let i = 0; i < n; i++) items.push(kinds[i] == 0 ? Uint8Array.wrap(new ArrayBuffer(1)).fill(1) : revPub!);
+  const e2 = signAll(tx, scripts, amounts, revKey!, items);
+  if (e2 !== null) return e2;
   w.varbytes(tx.serialize(true));
   return null;
 }
@@ -305,28 +320,20 @@ function signCounterpartyHtlcSweep(r: Reader, w: Writer): CoreError | null {
   }
   const e = checkSweep(tx, total, ww);
   if (e !== null) return e;
-  const sigs = new Array<Uint8Array>();
-  for (let i = 0; i < n; i++) {
-    const sig = signInput(tx, scripts[i], amounts[i], key!, SigHash.ALL, i);
-    if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
-    sigs.push(sig!);
-  }
-  for (let i = 0; i < n; i++) tx.inputs[i].witness = witness(sigs[i], offered[i] ? preimages[i]! : new Uint8Array(0), scripts[i]);
+  const items = new Array<Uint8Array>();
+  for (let i = 0; i < n; i++) items.push(offered[i] ? preimages[i]! : new Uint8Array(0));
+  const e2 = signAll(tx, scripts, amounts, key!, items);
+  if (e2 !== null) return e2;
   w.varbytes(tx.serialize(true));
   return null;
 }
 
 /** Our anchor (option_anchors: <funding_pubkey> OP_CHECKSIG ...) of our latest commitment, for CPFP. */
 function signAnchorInput(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  const parsed = readTx(r);
-  if (!r.finish() || parsed === null) return malformed(r.err!);
-  const tx = parsed!;
   const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
-  if (c === null) return why[0];
-  const b = latestHolder(c!, number, why);
-  if (b === null) return why[0];
+  const t = holderTx(r, false, why);
+  if (t === null) return why[0];
+  const c = t!.c, b = t!.b, tx = t!.tx;
   const built = b!.built;
   let vout = -1;
   for (let i = 0; i < built.outputs.length; i++) if (built.outputs[i].kind == OutKind.ANCHOR_LOCAL) vout = i;
