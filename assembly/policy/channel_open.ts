@@ -3,6 +3,7 @@
 import { CoreError } from "../protocol/errors";
 import { Policy } from "./engine";
 import { Rule } from "./rules";
+import { checkMerchant } from "./payments";
 import { ChannelSetup, ChannelType } from "../signer/channel";
 
 /** new_channel: an id that a forgotten channel used can never come back. */
@@ -33,7 +34,7 @@ export function checkChannelSetup(p: Policy, s: ChannelSetup): CoreError | null 
   if (s.isOutbound) {
     e = p.check(Rule.ONCHAIN_NO_CHANNEL_PUSH, s.pushMsat == 0 || c.allowPush, "push_msat " + s.pushMsat.toString() + " to the peer");
     if (e !== null) return e;
-    e = p.check(Rule.MERCHANT_NO_SENDS, !c.merchant || s.pushMsat == 0, "merchant mode: a push is a send");
+    e = checkMerchant(p, s.pushMsat, "a push");
     if (e !== null) return e;
   }
   return null;

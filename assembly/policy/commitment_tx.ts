@@ -13,6 +13,7 @@ import { Commitment, CommitmentKeys, CommitmentParams, OutKind, ANCHOR_SAT } fro
 import { anchorScript, offeredHtlcScript, receivedHtlcScript, toLocalScript, toRemoteAnchorsScript } from "../bolt3/scripts";
 import { Policy } from "./engine";
 import { Rule } from "./rules";
+import { bytesEqual } from "../codec/bytes";
 
 /** A transaction the node built, with the witness script of each P2WSH output (empty for others). */
 export class NodeTx {
@@ -24,7 +25,7 @@ export class NodeTx {
  * -2 another shape (opcodes differ), -3 same values in another encoding, else the value's index.
  */
 export function scriptDiff(got: Uint8Array, want: Uint8Array): i32 {
-  if (same(got, want)) return -1;
+  if (bytesEqual(got, want)) return -1;
   const a = decodeScript(got), b = decodeScript(want);
   if (a === null || b === null || a.length != b.length) return -2;
   let k = 0, first = -1;
@@ -32,17 +33,12 @@ export function scriptDiff(got: Uint8Array, want: Uint8Array): i32 {
     const x = a[i], y = b[i];
     if (x.isValue() != y.isValue() || (!x.isValue() && x.op != y.op)) return -2;
     if (!x.isValue()) continue;
-    if (first < 0 && !same(x.value!, y.value!)) first = k;
+    if (first < 0 && !bytesEqual(x.value!, y.value!)) first = k;
     k++;
   }
   return first >= 0 ? first : -3;
 }
 
-function same(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 /** A refusal collector: every failed check counts as diagnosed, even when filtered to a warning. */
 class Diagnosis {
@@ -111,11 +107,11 @@ export function checkNodeCommitment(p: Policy, v: CommitmentView, node: NodeTx):
   const want = v.built.tx, got = node.tx;
   const d = new Diagnosis(p);
   let e: CoreError | null = null;
-  if (same(node.raw, want.serialize(false))) {
+  if (bytesEqual(node.raw, want.serialize(false))) {
     // Our transaction; the scripts the node claims for it must be its outputs' too.
     for (let i = 0; i < got.outputs.length; i++) {
       const ws = i < node.scripts.length ? node.scripts[i] : new Uint8Array(0);
-      const ok = classify(got.outputs[i].script) == ScriptType.P2WSH ? same(p2wshOf(ws), got.outputs[i].script) : ws.length == 0;
+      const ok = classify(got.outputs[i].script) == ScriptType.P2WSH ? bytesEqual(p2wshOf(ws), got.outputs[i].script) : ws.length == 0;
       if (!ok) { e = d.fail(Rule.COMMITMENT_SCRIPTS, "the witness script does not hash to output " + i.toString()); if (e !== null) return e; }
     }
     return null;
@@ -125,7 +121,7 @@ export function checkNodeCommitment(p: Policy, v: CommitmentView, node: NodeTx):
   if (got.inputs.length != 1) { e = d.fail(Rule.COMMITMENT_INPUT_SINGLE, got.inputs.length.toString() + " inputs"); if (e !== null) return e; }
   if (got.inputs.length > 0) {
     const i0 = got.inputs[0], w0 = want.inputs[0];
-    if (!same(i0.prevTxid, w0.prevTxid) || i0.vout != w0.vout) { e = d.fail(Rule.COMMITMENT_INPUT_MATCH_FUNDING, "the input is not the funding outpoint"); if (e !== null) return e; }
+    if (!bytesEqual(i0.prevTxid, w0.prevTxid) || i0.vout != w0.vout) { e = d.fail(Rule.COMMITMENT_INPUT_MATCH_FUNDING, "the input is not the funding outpoint"); if (e !== null) return e; }
     if (i0.sequence != w0.sequence) { e = d.fail(Rule.COMMITMENT_SEQUENCE, "sequence " + i0.sequence.toString() + " does not carry the obscured commitment number"); if (e !== null) return e; }
     if (i0.scriptSig.length > 0) { e = d.fail(Rule.COMMITMENT_OTHER, "a scriptSig on the funding input"); if (e !== null) return e; }
   }
@@ -151,13 +147,13 @@ function checkOutputs(d: Diagnosis, v: CommitmentView, node: NodeTx): CoreError 
     if (type == ScriptType.P2WPKH && !v.params.anchors) {
       // to_remote of option_static_remotekey: P2WPKH of the countersignatory's payment basepoint.
       if (++toRemote > 1) { e = singular(d, v, false, at); if (e !== null) return e; continue; }
-      if (!same(witnessProgramOf(o.script), hash160(k.countersignatory))) { e = d.fail(Rule.COMMITMENT_COUNTERSIGNATORY_PUBKEY, "to_remote pays another key" + at); if (e !== null) return e; }
+      if (!bytesEqual(witnessProgramOf(o.script), hash160(k.countersignatory))) { e = d.fail(Rule.COMMITMENT_COUNTERSIGNATORY_PUBKEY, "to_remote pays another key" + at); if (e !== null) return e; }
       e = matchKind(d, v, used, OutKind.TO_REMOTE, o.value, at);
       if (e !== null) return e;
       continue;
     }
     if (type != ScriptType.P2WSH) { e = d.fail(Rule.COMMITMENT_NO_UNRECOGNIZED_OUTPUTS, "an output that is not a BOLT 3 output" + at); if (e !== null) return e; continue; }
-    if (ws.length == 0 || !same(p2wshOf(ws), o.script)) { e = d.fail(Rule.COMMITMENT_SCRIPTS, "the witness script does not hash to the output" + at); if (e !== null) return e; continue; }
+    if (ws.length == 0 || !bytesEqual(p2wshOf(ws), o.script)) { e = d.fail(Rule.COMMITMENT_SCRIPTS, "the witness script does not hash to the output" + at); if (e !== null) return e; continue; }
     const shape = shapeOf(ws, v);
     if (shape == Shape.TO_LOCAL) {
       if (++toLocal > 1) { e = singular(d, v, true, at); if (e !== null) return e; continue; }
@@ -263,13 +259,23 @@ export class HtlcTxView {
   constructor(public built: Tx, public witnessScript: Uint8Array, public offered: bool, public inputValue: u64, public maxLocktime: u32) {}
 }
 
+/**
+ * A holder HTLC tx with more than its one input and output: only with anchors (zero-fee HTLC txs,
+ * the peer signed SINGLE|ANYONECANPAY), where the node adds fee inputs and change after the
+ * HTLC's own input `k` and its output at the same index.
+ */
+export function checkHtlcExtras(p: Policy, anchors: bool, inputs: i32, outputs: i32, k: i32): CoreError | null {
+  if (inputs == 1 && outputs == 1) return null;
+  return p.check(Rule.HTLC_OTHER, anchors && k < outputs, "only an anchors HTLC tx may carry fee inputs");
+}
+
 /** The node's HTLC-timeout / HTLC-success tx against ours ("HTLC-Timeout and HTLC-Success Transactions"). */
 export function checkNodeHtlcTx(p: Policy, v: HtlcTxView, node: NodeTx): CoreError | null {
   const want = v.built, got = node.tx;
   const d = new Diagnosis(p);
   let e: CoreError | null = null;
-  if (same(node.raw, want.serialize(false))) {
-    const ok = node.scripts.length == 1 && same(node.scripts[0], v.witnessScript);
+  if (bytesEqual(node.raw, want.serialize(false))) {
+    const ok = node.scripts.length == 1 && bytesEqual(node.scripts[0], v.witnessScript);
     return ok ? null : d.fail(Rule.HTLC_OTHER, "the witness script is not the output's");
   }
   if (got.version != want.version) { e = d.fail(Rule.HTLC_VERSION, "version " + got.version.toString() + ", BOLT 3 says 2"); if (e !== null) return e; }
@@ -281,10 +287,10 @@ export function checkNodeHtlcTx(p: Policy, v: HtlcTxView, node: NodeTx): CoreErr
   if (got.inputs.length != 1 || got.outputs.length != 1) { return d.fail(Rule.HTLC_OTHER, "an HTLC tx has one input and one output"); }
   const i0 = got.inputs[0], w0 = want.inputs[0];
   if (i0.sequence != w0.sequence) { e = d.fail(Rule.HTLC_SEQUENCE, "sequence " + i0.sequence.toString() + ", BOLT 3 gives " + w0.sequence.toString()); if (e !== null) return e; }
-  if (!same(i0.prevTxid, w0.prevTxid) || i0.vout != w0.vout || i0.scriptSig.length > 0) { e = d.fail(Rule.HTLC_OTHER, "the input is not the commitment's HTLC output"); if (e !== null) return e; }
+  if (!bytesEqual(i0.prevTxid, w0.prevTxid) || i0.vout != w0.vout || i0.scriptSig.length > 0) { e = d.fail(Rule.HTLC_OTHER, "the input is not the commitment's HTLC output"); if (e !== null) return e; }
   const o = got.outputs[0];
   const ws = node.scripts.length > 0 ? node.scripts[0] : new Uint8Array(0);
-  if (ws.length == 0 || !same(p2wshOf(ws), o.script)) { e = d.fail(Rule.HTLC_OTHER, "the witness script does not hash to the output"); if (e !== null) return e; }
+  if (ws.length == 0 || !bytesEqual(p2wshOf(ws), o.script)) { e = d.fail(Rule.HTLC_OTHER, "the witness script does not hash to the output"); if (e !== null) return e; }
   else {
     const x = scriptDiff(ws, v.witnessScript);
     if (x != -1) { e = d.fail(x >= 0 ? HTLC_TX_ROLES[x] : Rule.HTLC_OTHER, "the output script"); if (e !== null) return e; }

@@ -19,6 +19,7 @@ import { ScriptType, classify, p2wpkhOfKey, p2wshOf, witnessVersion } from "../b
 import { TxOut } from "../bitcoin/tx";
 import { fundingScript } from "../bolt3/scripts";
 import { Channel } from "../signer/channel";
+import { bytesEqual } from "../codec/bytes";
 
 export const MAX_MONEY: u64 = 2_100_000_000_000_000;
 /** Bitcoin Core's default -datacarriersize before v30: an OP_RETURN output of at most 83 bytes. */
@@ -47,11 +48,6 @@ export class OnchainCheck {
   weight: u32 = 0;
 }
 
-function same(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 function u32le(v: Uint8Array, at: i32): u32 {
   return <u32>v[at] | (<u32>v[at + 1] << 8) | (<u32>v[at + 2] << 16) | (<u32>v[at + 3] << 24);
@@ -75,7 +71,7 @@ export function segwitInput(p: Psbt, i: i32): bool {
   const utxo = spentOutput(p, i)!;
   if (witnessVersion(utxo.script) >= 0) return true;
   const redeem = m.first(In.REDEEM_SCRIPT);
-  return redeem !== null && classify(utxo.script) == ScriptType.P2SH && same(hash160(redeem.value), utxo.script.subarray(2, 22)) && witnessVersion(redeem.value) >= 0;
+  return redeem !== null && classify(utxo.script) == ScriptType.P2SH && bytesEqual(hash160(redeem.value), utxo.script.subarray(2, 22)) && witnessVersion(redeem.value) >= 0;
 }
 
 /**
@@ -137,7 +133,7 @@ export function walletInputs(p: Psbt, rootFingerprint: u32, accountPath: u32[], 
       for (let at = 4; at + 4 <= v.length; at += 4) path.push(u32le(v, at));
       if (!isWalletPath(accountPath, path)) continue;
       const key = account.derivePath([path[accountPath.length], path[accountPath.length + 1]]);
-      if (key === null || !same(key.pubkey, recs[k].keyData) || !same(p2wpkhOfKey(key.pubkey), utxo.script)) continue;
+      if (key === null || !bytesEqual(key.pubkey, recs[k].keyData) || !bytesEqual(p2wpkhOfKey(key.pubkey), utxo.script)) continue;
       out.push(path);
     }
   }
@@ -187,13 +183,13 @@ function checkFunding(p: Policy, psbt: Psbt, vout: i32, c: Channel, txid: Uint8A
   const s = c.setup!;
   let e = p.check(Rule.ONCHAIN_NO_FUND_INBOUND, s.isOutbound, at + ": inbound channel");
   if (e !== null) return e;
-  e = p.check(Rule.ONCHAIN_OUTPUT_SCRIPTPUBKEY, same(o.script, p2wshOf(fundingScript(c.secrets.fundingPub, s.counterparty!.funding))),
+  e = p.check(Rule.ONCHAIN_OUTPUT_SCRIPTPUBKEY, bytesEqual(o.script, p2wshOf(fundingScript(c.secrets.fundingPub, s.counterparty!.funding))),
     at + ": not the channel's funding script");
   if (e !== null) return e;
   e = p.check(Rule.ONCHAIN_OUTPUT_MATCH_COMMITMENT, o.value == s.channelValueSat,
     at + ": " + o.value.toString() + " sat, channel " + s.channelValueSat.toString());
   if (e !== null) return e;
-  e = p.check(Rule.ONCHAIN_OUTPUT_MATCH_COMMITMENT, same(txid, s.fundingTxid) && <u32>vout == s.fundingVout,
+  e = p.check(Rule.ONCHAIN_OUTPUT_MATCH_COMMITMENT, bytesEqual(txid, s.fundingTxid) && <u32>vout == s.fundingVout,
     at + ": not the channel's funding outpoint");
   if (e !== null) return e;
   return p.check(Rule.ONCHAIN_INITIAL_COMMITMENT_COUNTERSIGNED, c.holder.validated >= 1,
@@ -213,7 +209,7 @@ function checkOutputs(p: Policy, psbt: Psbt, claims: OutputClaim[], account: Ext
         at + ": past the gap (limit " + limit.toString() + ")");
       if (e !== null) return e;
       const key = account.derivePath([c.branch, c.index]);
-      e = p.check(Rule.ONCHAIN_WALLET_PATH_PREDICTABLE, key !== null && same(o.script, p2wpkhOfKey(key.pubkey)), at + ": not the wallet's script");
+      e = p.check(Rule.ONCHAIN_WALLET_PATH_PREDICTABLE, key !== null && bytesEqual(o.script, p2wpkhOfKey(key.pubkey)), at + ": not the wallet's script");
     } else if (c.kind == Claim.FUNDING) {
       e = checkFunding(p, psbt, i, c.channel!, txid);
       out.fundedSat += o.value;

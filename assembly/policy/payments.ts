@@ -14,6 +14,7 @@ import { Rule } from "./rules";
 import { CoreError } from "../protocol/errors";
 import { Policy } from "./engine";
 import { Invoice } from "../lightning/bolt11";
+import { bytesEqual } from "../codec/bytes";
 
 export namespace AllowKind {
   export const SCRIPT: u8 = 0; // an address, kept as its scriptPubKey
@@ -21,11 +22,6 @@ export namespace AllowKind {
   export const XPUB: u8 = 2; // P2WPKH scripts of children from..from+count of an xpub
 }
 
-function same(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 export class ShownInvoice {
   paidMsat: u64 = 0;
@@ -55,8 +51,8 @@ export class AllowEntry {
     return e;
   }
   matchesScript(s: Uint8Array): bool {
-    if (this.kind == AllowKind.SCRIPT) return same(this.value, s);
-    if (this.kind == AllowKind.XPUB) { for (let i = 0; i < this.scripts.length; i++) if (same(this.scripts[i], s)) return true; }
+    if (this.kind == AllowKind.SCRIPT) return bytesEqual(this.value, s);
+    if (this.kind == AllowKind.XPUB) { for (let i = 0; i < this.scripts.length; i++) if (bytesEqual(this.scripts[i], s)) return true; }
     return false;
   }
 }
@@ -138,20 +134,20 @@ export class PaymentBook {
   }
 
   invoice(hash: Uint8Array): ShownInvoice | null {
-    for (let i = 0; i < this.invoices.length; i++) if (same(this.invoices[i].paymentHash, hash)) return this.invoices[i];
+    for (let i = 0; i < this.invoices.length; i++) if (bytesEqual(this.invoices[i].paymentHash, hash)) return this.invoices[i];
     return null;
   }
 
   decision(hash: Uint8Array, amount: u64): Decision | null {
     for (let i = 0; i < this.decisions.length; i++) {
       const d = this.decisions[i];
-      if (same(d.paymentHash, hash) && d.amountMsat == amount) return d;
+      if (bytesEqual(d.paymentHash, hash) && d.amountMsat == amount) return d;
     }
     return null;
   }
 
   allowsNode(node: Uint8Array): bool {
-    for (let i = 0; i < this.allow.length; i++) if (this.allow[i].kind == AllowKind.NODE && same(this.allow[i].value, node)) return true;
+    for (let i = 0; i < this.allow.length; i++) if (this.allow[i].kind == AllowKind.NODE && bytesEqual(this.allow[i].value, node)) return true;
     return false;
   }
 
@@ -173,9 +169,14 @@ export class PaymentBook {
 
   /** A funding tx already in the funding log (a retried signature counts once). */
   fundedTx(txid: Uint8Array): bool {
-    for (let i = 0; i < this.funded.length; i++) if (same(this.funded[i].txid, txid)) return true;
+    for (let i = 0; i < this.funded.length; i++) if (bytesEqual(this.funded[i].txid, txid)) return true;
     return false;
   }
+}
+
+/** policy-merchant-no-sends: in merchant mode no value leaves us (`what`: a push at open, an HTLC we offer). */
+export function checkMerchant(p: Policy, sendMsat: u64, what: string): CoreError | null {
+  return p.check(Rule.MERCHANT_NO_SENDS, !p.cfg.merchant || sendMsat == 0, "merchant mode: " + what + " is a send");
 }
 
 /** Record an invoice the node showed (policy-invoice-not-expired at `now`). */

@@ -11,6 +11,7 @@ import { SIGNER } from "./state";
 import { addWatch } from "../chain/proofs";
 import { fundingScript } from "../bolt3/scripts";
 import { p2wshOf } from "../bitcoin/script";
+import { bytesEqual } from "../codec/bytes";
 
 export namespace ChannelMethod {
   export const NEW_CHANNEL: u16 = 0x0200;
@@ -26,11 +27,6 @@ export function idKey(id: Uint8Array): string {
   return s;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 /** The channel a request names, or a typed error. */
 export function findChannel(id: Uint8Array): Channel | null {

@@ -26,11 +26,11 @@ import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
 import { Channel, ChannelSetup, ChannelType, MAX_SCRIPT, MAX_SETTLED } from "./channel";
-import { CounterpartyState, StateHtlc } from "./counterparty_state";
+import { CounterpartyState, HolderState, StateHtlc } from "./counterparty_state";
 import { findChannel, idKey } from "./channels";
 import { paymentAllowed, recordPayment, velocityClock } from "./payments";
 import { FlowState, Incoming, checkDeltas, checkForward, outflow } from "../policy/htlc_flow";
-import { Send, inWindow, valueIn } from "../policy/payments";
+import { Send, checkMerchant, inWindow, valueIn } from "../policy/payments";
 import { bytesEqual } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { SIGNER } from "./state";
@@ -290,7 +290,7 @@ function checkTransferred(out: u64, hostTime: u64): CoreError | null {
  */
 function checkOffered(c: Channel, h: StateHtlc, hostTime: u64, payments: StateHtlc[]): CoreError | null {
   const p = SIGNER.policy;
-  let e = p.check(Rule.MERCHANT_NO_SENDS, !p.cfg.merchant, "merchant mode: the signer only receives");
+  let e = checkMerchant(p, h.amountMsat, "an HTLC we offer");
   if (e !== null) return e;
   const inc = findIncoming(c, h.paymentHash);
   if (inc !== null) return checkForward(p, h, inc!);
@@ -488,7 +488,7 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
     e = p.check(Rule.COMMITMENT_RETRY_SAME, same, "a retry of holder commitment " + f.number.toString() + " with different content");
     if (e !== null) return e;
   }
-  e = p.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, f.number >= st.revealed, "holder commitment " + f.number.toString() + " is already revoked");
+  e = holderNotRevoked(st, f.number);
   if (e !== null) return e;
   e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (e !== null) return e;
@@ -524,6 +524,11 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
     SIGNER.touch("c/" + idKey(id));
   }
   return null;
+}
+
+/** policy-commitment-holder-not-revoked (hard): nothing is signed for a holder commitment we revoked. */
+export function holderNotRevoked(st: HolderState, number: u64): CoreError | null {
+  return SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
 }
 
 /** A ready channel and a commitment number: the payload `id[32] | u64 number`. */
@@ -574,7 +579,7 @@ function signHolder(r: Reader, w: Writer): CoreError | null {
   const c = readyChannel(id, why);
   if (c === null) return why[0];
   const st = c!.holder;
-  const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
+  const e = holderNotRevoked(st, number);
   if (e !== null) return e;
   if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be signed");
   const f = readFields(new Reader(st.last));

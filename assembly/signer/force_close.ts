@@ -21,7 +21,7 @@ import { Code, CoreError, malformed, invalidArgument, invalidState } from "../pr
 import { pubkeyCreate, sha256 } from "../crypto";
 import { bytesEqual } from "../codec/bytes";
 import { Rule } from "../policy/rules";
-import { HtlcTxView, NodeTx, checkNodeHtlcTx } from "../policy/commitment_tx";
+import { HtlcTxView, NodeTx, checkHtlcExtras, checkNodeHtlcTx } from "../policy/commitment_tx";
 import { Tx, TxIn, TxOut, parseTx } from "../bitcoin/tx";
 import { SigHash } from "../bitcoin/sighash";
 import { OutKind } from "../bolt3/commitment";
@@ -30,7 +30,7 @@ import { offeredHtlcScript, receivedHtlcScript, toLocalScript } from "../bolt3/s
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signInput } from "../bolt3/sign";
 import { Channel, ChannelType } from "./channel";
-import { HolderBuild, MAX_NODE_TX, buildHolder, readFields, readyChannel } from "./commitment";
+import { HolderBuild, MAX_NODE_TX, buildHolder, holderNotRevoked, readFields, readyChannel } from "./commitment";
 import { SIGNER } from "./state";
 
 export namespace ForceCloseMethod {
@@ -55,7 +55,7 @@ function readTx(r: Reader): Tx | null {
 /** Our latest validated commitment (the one we may broadcast), never a revoked one (hard). */
 function latestHolder(c: Channel, number: u64, why: CoreError[]): HolderBuild | null {
   const st = c.holder;
-  const e = SIGNER.policy.check(Rule.COMMITMENT_HOLDER_NOT_REVOKED, number >= st.revealed, "holder commitment " + number.toString() + " is revoked");
+  const e = holderNotRevoked(st, number);
   if (e !== null) { why.push(e); return null; }
   if (st.validated == 0 || number != st.validated - 1) { why.push(invalidState("only the latest validated holder commitment is on chain")); return null; }
   const f = readFields(new Reader(st.last));
@@ -188,11 +188,8 @@ function signHolderHtlcTx(r: Reader, w: Writer): CoreError | null {
   pair.inputs.push(new TxIn(tx.inputs[k].prevTxid, tx.inputs[k].vout, tx.inputs[k].scriptSig, tx.inputs[k].sequence));
   if (k < tx.outputs.length) pair.outputs.push(new TxOut(tx.outputs[k].value, tx.outputs[k].script));
   const p = SIGNER.policy;
-  const extra = tx.inputs.length > 1 || tx.outputs.length > 1;
-  if (extra) {
-    const e0 = p.check(Rule.HTLC_OTHER, params.anchors && k < tx.outputs.length, "only an anchors HTLC tx may carry fee inputs");
-    if (e0 !== null) return e0;
-  }
+  const e0 = checkHtlcExtras(p, params.anchors, tx.inputs.length, tx.outputs.length, k);
+  if (e0 !== null) return e0;
   const chain = SIGNER.chain;
   const maxLock: u32 = chain !== null ? chain!.tip().height + SIGNER.policy.cfg.cltvWindow : 499_999_999;
   const scripts = new Array<Uint8Array>();

@@ -12,6 +12,7 @@ import { p2wpkh } from "../bitcoin/script";
 import { decodeInvoice } from "../lightning/bolt11";
 import { AllowEntry, AllowKind, Decision, Pending, Send, ShownInvoice, authorize, checkShownInvoice } from "../policy/payments";
 import { SIGNER } from "./state";
+import { bytesEqual } from "../codec/bytes";
 
 export namespace PaymentMethod {
   /** varbytes invoice | u8 has_payee [payee[33]] | u64 host_time → payment_hash[32] | u64 amount_msat | u64 expires_at */
@@ -32,11 +33,6 @@ export namespace PaymentMethod {
 
 const MAX_XPUB_RANGE: u32 = 1000;
 
-function same(a: Uint8Array, b: Uint8Array): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
 
 /** The validated chain's time (0 without a chain) and the host's monotone claimed time. */
 function chainNow(): u64 { return SIGNER.chain !== null ? <u64>SIGNER.chain!.tip().time : 0; }
@@ -91,7 +87,7 @@ export function paymentAllowed(hash: Uint8Array, amount: u64, t: u64): CoreError
   const e = authorize(SIGNER.policy, book, hash, amount, velocityClock(t), expiryClock(t));
   if (e !== null && e.code == Code.PENDING_APPROVAL) {
     let queued = false;
-    for (let i = 0; i < book.pending.length; i++) if (same(book.pending[i].paymentHash, hash) && book.pending[i].amountMsat == amount) queued = true;
+    for (let i = 0; i < book.pending.length; i++) if (bytesEqual(book.pending[i].paymentHash, hash) && book.pending[i].amountMsat == amount) queued = true;
     if (!queued) {
       const inv = book.invoice(hash);
       book.pending.push(new Pending(hash, amount, inv !== null ? inv!.payee : new Uint8Array(33), hostNow(t)));
@@ -150,7 +146,7 @@ function approvalDecide(r: Reader, w: Writer): CoreError | null {
     b.decisions.push(new Decision(hash, amount, approve == 1));
   }
   const keep = new Array<Pending>();
-  for (let i = 0; i < b.pending.length; i++) if (!(same(b.pending[i].paymentHash, hash) && b.pending[i].amountMsat == amount)) keep.push(b.pending[i]);
+  for (let i = 0; i < b.pending.length; i++) if (!(bytesEqual(b.pending[i].paymentHash, hash) && b.pending[i].amountMsat == amount)) keep.push(b.pending[i]);
   b.pending = keep;
   SIGNER.touch("payments");
   return null;
@@ -192,7 +188,7 @@ function allowlistEdit(add: bool, r: Reader, w: Writer): CoreError | null {
   if (e === null) return invalidArgument("allowlist entry: " + why.msg);
   const b = SIGNER.payments;
   let at = -1;
-  for (let i = 0; i < b.allow.length; i++) if (b.allow[i].kind == e!.kind && same(b.allow[i].value, e!.value)) at = i;
+  for (let i = 0; i < b.allow.length; i++) if (b.allow[i].kind == e!.kind && bytesEqual(b.allow[i].value, e!.value)) at = i;
   if (add) {
     if (at >= 0) b.allow[at] = e!;
     else {
