@@ -21,8 +21,12 @@ export interface ScenarioOptions {
   ldkLog?: boolean;
   /** Restart node A from its persisted ChannelManager + ChannelMonitors mid-way (default true). */
   restartA?: boolean;
-  /** Each node's Vigil signer follows the demo chain and proves the funding outputs (host/ldk/followers.ts; default true). */
-  follow?: boolean;
+  /**
+   * Nodes whose Vigil signer follows the demo chain and proves the funding
+   * outputs of its channels (host/ldk/followers.ts); default A and C, the
+   * nodes that sign through Vigil (B keeps KeysManager); false: none.
+   */
+  follow?: ("A" | "B" | "C")[] | false;
 }
 
 export interface StepResult { name: string; ms: number; detail: string }
@@ -41,7 +45,7 @@ export interface ScenarioReport {
   failure: string | null;
   /** The chain the scenario ran on (for further checks). */
   chain: Chain;
-  /** What each node's chain follower did (null when `follow` is false). */
+  /** What each followed node's chain follower did (null when `follow` is false). */
   followers: Record<string, FollowStats & { tip: number }> | null;
 }
 
@@ -90,13 +94,14 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   let all = [A, B, C];
 
   const h = new Harness(chain, all);
-  const followers = opts.follow === false ? null : new Followers(chain, Object.fromEntries(names.map((n) => [n, seedOf(n)])));
+  const followed = opts.follow === false ? [] : opts.follow ?? ["A", "C"];
+  const followers = followed.length ? new Followers(chain, Object.fromEntries(followed.map((n) => [n, seedOf(n)]))) : null;
   if (followers) { await followers.start(); h.onBlock = () => followers.sync(); }
   type Funding = { label: string; txid: Uint8Array; vout: number; nodes: ("A" | "B" | "C")[] };
   const fundings: Funding[] = [];
   /** The followers' proven status of a funding output, for each node in the channel. */
   const fundingChecks = (f: Funding, what: string, want: (st: ReturnType<Followers["status"]>) => unknown, expected: unknown) => {
-    for (const n of f.nodes) check(`${n}'s signer: ${f.label} funding ${what}`, expected, want(followers!.status(n, f.txid, f.vout)));
+    for (const n of f.nodes) if (followed.includes(n)) check(`${n}'s signer: ${f.label} funding ${what}`, expected, want(followers!.status(n, f.txid, f.vout)));
   };
   const pump = () => h.pump();
   const waitFor = (what: string, cond: () => boolean, timeoutMs?: number) => h.waitFor(what, cond, timeoutMs);
@@ -127,7 +132,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
         const txo = (n: LdkNode) => ev(n, ldk.Event_ChannelPending)[0].funding_txo;
         fundings.push({ label: "A–B", txid: txo(A).get_txid(), vout: txo(A).get_index(), nodes: ["A", "B"] });
         fundings.push({ label: "B–C", txid: txo(C).get_txid(), vout: txo(C).get_index(), nodes: ["B", "C"] });
-        for (const f of fundings) for (const n of f.nodes) followers.watch(n, f.txid, f.vout);
+        for (const f of fundings) for (const n of f.nodes) if (followed.includes(n)) followers.watch(n, f.txid, f.vout);
       }
       return `funding txs in mempool: ${chain.mempool.length}`;
     });
@@ -138,7 +143,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       abId = A.channelWith(B).get_channel_id();
       bcId = B.channelWith(C).get_channel_id();
       if (followers) {
-        const depth = Number(followers.get("A").signer.policy().minFundingDepth);
+        const depth = Number(followers.get(followed[0]).signer.policy().minFundingDepth);
         for (const f of fundings) {
           fundingChecks(f, "confirmed at (proven by a merkle branch)", (st) => st.confHeight, chain.txHeight.get(hex(f.txid)));
           fundingChecks(f, `at least min_funding_depth (${depth}) deep and unspent at the signer's tip (policy-commitment-spends-active-utxo)`, (st) => st.unspentAtTip && st.depth >= depth, true);
@@ -189,7 +194,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       await A.shutdown();
       await waitFor("B sees A disconnect", () => B.peerCount() === 1);
       A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
-      if (followers) {
+      if (followers && followed.includes("A")) {
         followers.get("A").restart();
         check("A's signer: chain tip after restart", chain.height, followers.tip("A").height);
         fundingChecks({ ...fundings[0], nodes: ["A"] }, "still proven unspent at the tip after restart", (st) => st.unspentAtTip, true);
@@ -287,14 +292,14 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
     });
 
     if (followers) await step("each signer followed the chain itself (headers, oracle-attested BIP158 filters, matching blocks)", () => {
-      for (const n of names) {
+      for (const n of followed) {
         const f = followers.get(n);
         check(`${n}'s signer: node id = LDK node id`, all.find((x) => x.name === n)!.id, hex(f.signer.nodeId()));
         check(`${n}'s signer: tip = chain tip`, chain.height, followers.tip(n).height);
         const hb = followers.heartbeat(n);
         check(`${n}'s signer: heartbeat names the tip and says fresh`, `${chain.height} fresh`, `${hb.height} ${hb.fresh ? "fresh" : "stale"}`);
       }
-      return names.map((n) => { const s = followers.get(n).stats; return `${n}: ${s.headers} headers, ${s.filters} filters, ${s.blocks} blocks, ${s.proofs} merkle proofs`; }).join("; ");
+      return followed.map((n) => { const s = followers.get(n).stats; return `${n}: ${s.headers} headers, ${s.filters} filters, ${s.blocks} blocks, ${s.proofs} merkle proofs`; }).join("; ");
     });
   } catch (e) {
     failure = (e as Error).message;
@@ -307,6 +312,6 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
     steps, checks, payments, broadcasts: chain.broadcasts, invalid: chain.invalid, confirmedTxs,
     callbackErrors: all.flatMap((n) => n.callbackErrors.map((e) => `${n.name}: ${e}`)),
     blocks: chain.height, totalMs: Date.now() - t0, ok: ok(), failure, chain,
-    followers: followers && Object.fromEntries(names.map((n) => [n, { ...followers.get(n).stats, tip: followers.tip(n).height }])),
+    followers: followers && Object.fromEntries(followed.map((n) => [n, { ...followers.get(n).stats, tip: followers.tip(n).height }])),
   };
 }
