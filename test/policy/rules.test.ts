@@ -29,6 +29,17 @@ describe("rule table", () => {
   it("marks exactly the catalogue's hard rules as hard", () => {
     expect(rules.filter((r) => r.hard).map((r) => r.id).sort()).toEqual([...catHard].sort());
   });
+  it("checks each id in exactly one module of the core (grep of its Rule constant)", async () => {
+    const { readdirSync } = await import("node:fs");
+    const root = new URL("../../assembly/", import.meta.url);
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith("rules.ts"));
+    const sources = files.map((f) => [f, readFileSync(new URL(f, root), "utf8")] as const);
+    const table = readFileSync(new URL("policy/rules.ts", root), "utf8");
+    const names = [...table.matchAll(/export const ([A-Z0-9_]+) = "(policy-[a-z0-9-]+)"/g)];
+    expect(names.length).toBe(catIds.length);
+    const where = names.map(([, name, id]) => [id, sources.filter(([, src]) => new RegExp(`Rule\\.${name}\\b`).test(src)).map(([f]) => f)] as const);
+    expect(where.filter(([, fs]) => fs.length !== 1)).toEqual([]);
+  });
 });
 
 describe("policy configuration", () => {
