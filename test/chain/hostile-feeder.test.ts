@@ -4,7 +4,7 @@
 // signer with its rule id and no change to its state digest.
 import { describe, it, expect } from "vitest";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { Signer, SignerError, Code } from "../../host/signer.js";
+import { Signer } from "../../host/signer.js";
 import { basicFilter, chainTip, chainWatch, chainWatchStatus } from "../../host/chain/client.js";
 import { splitBlock, txidOf } from "../../host/chain/blocks.js";
 import { headerHash, mine, regtestChain } from "../../host/chain/headers.js";
@@ -12,20 +12,10 @@ import { DemoChainSource, type ChainSource, type FilterSource } from "../../host
 import { ChainFeeder } from "../../host/chain/feeder.js";
 import { KeyOracle, type FilterOracle } from "../../host/chain/oracle.js";
 import { Chain, Wallet } from "../../host/ldk/chain.js";
+import { expectRefusedAsync as refused } from "../policy/attack.js";
 import { hex } from "../helpers.js";
 
 const key = (i: number) => sha256(Uint8Array.of(0x0c, i));
-
-/** Async form of test/policy/attack.ts expectRefused: a POLICY refusal naming `rule`, state digest unchanged. */
-async function refused(s: Signer, rule: string, f: () => Promise<unknown>): Promise<SignerError> {
-  const before = hex(s.stateDigest());
-  const err = await f().then(() => null, (e) => e);
-  if (!(err instanceof SignerError)) throw new Error(`expected refusal by ${rule}, got ${err ? String(err) : "success"}`);
-  expect(err.code).toBe(Code.POLICY);
-  expect(err.rule).toBe(rule);
-  expect(hex(s.stateDigest())).toBe(before);
-  return err;
-}
 
 /** A demo chain with a wallet output the signer watches, confirmed at 102. */
 function world(opts: { quorum?: number; oracles?: (src: FilterSource) => FilterOracle[]; reorgDepth?: number } = {}) {

@@ -15,6 +15,18 @@ export function expectRefused(s: Signer, rule: string, f: () => unknown): Signer
   const before = Buffer.from(s.stateDigest()).toString("hex");
   let err: unknown = null;
   try { f(); } catch (e) { err = e; }
+  return verdict(s, rule, before, err);
+}
+
+/** expectRefused for an async `f` (a chain feeder's sync, for instance). */
+export async function expectRefusedAsync(s: Signer, rule: string, f: () => Promise<unknown>): Promise<SignerError> {
+  const before = Buffer.from(s.stateDigest()).toString("hex");
+  let err: unknown = null;
+  try { await f(); } catch (e) { err = e; }
+  return verdict(s, rule, before, err);
+}
+
+function verdict(s: Signer, rule: string, before: string, err: unknown): SignerError {
   if (!(err instanceof SignerError)) throw new Error(`expected refusal by ${rule}, got ${err ? String(err) : "a signature/success"}`);
   if (err.code !== Code.POLICY || err.rule !== rule) throw new Error(`expected POLICY [${rule}], got ${err.message}`);
   const after = Buffer.from(s.stateDigest()).toString("hex");
