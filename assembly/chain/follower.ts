@@ -23,6 +23,8 @@ export namespace ChainMethod {
   export const CHAIN_TIP: u16 = 0x0302;
   export const CHAIN_RESUME: u16 = 0x0303;
   export const CHAIN_HEARTBEAT: u16 = 0x0304;
+  /** tip_hash[32]: the tip the node's following requests believe in (must be in the signer's window) */
+  export const CHAIN_NODE_TIP: u16 = 0x030e;
 }
 
 const MAX_BATCH: i32 = 2016;
@@ -34,6 +36,7 @@ export class ChainState {
   lastHostTime: u32 = 0; // latest time a heartbeat request claimed (monotone)
   watches: Watch[] = [];
   scan: BlockScan | null = null; // volatile: a block being streamed
+  nodeTip: Uint8Array = new Uint8Array(0); // volatile: the tip the node declared it believes in (chain_node_tip)
   constructor(public params: ChainParams) {}
 
   /** The window entry with this hash, or null. */
@@ -210,20 +213,28 @@ export function isFresh(c: ChainState, hostTime: u32): bool {
 }
 
 /**
- * The view a node's signing request carries: the tip it believes in. Refused
- * (policy-heartbeat-fresh) when the signer follows no chain, its own tip is
- * stale against the latest host time, or the node's tip is not in the
- * signer's window. Used by the signing methods.
+ * The view the node's signing requests carry: the tip it believes in (declared
+ * with chain_node_tip). Refused (policy-heartbeat-fresh) when the signer's own
+ * tip is stale against the latest host time, or the node's tip is not in the
+ * signer's window. Used by the commitment rules when the signer follows a chain.
  */
-export function checkNodeView(nodeTip: Uint8Array): CoreError | null {
-  const c = SIGNER.chain;
+export function checkNodeView(c: ChainState): CoreError | null {
   const p = SIGNER.policy;
-  if (c === null) return p.check(Rule.HEARTBEAT_FRESH, false, "the signer follows no chain");
-  let e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c!, c!.lastHostTime), "the signer's tip is older than heartbeat_max_age");
+  const e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c, c.lastHostTime), "the signer's tip is older than heartbeat_max_age");
   if (e !== null) return e;
-  let known = false;
-  for (let i = c!.window.length - 1; i >= 0 && !known; i--) known = bytesEqual(c!.window[i].hash, nodeTip);
-  return p.check(Rule.HEARTBEAT_FRESH, known, "the node's tip is not in the signer's chain");
+  return p.check(Rule.HEARTBEAT_FRESH, c.nodeTip.length == 32 && c.find(c.nodeTip) !== null, "the node's tip is not in the signer's chain");
+}
+
+/** chain_node_tip: the node declares its tip; one the signer has not validated is refused at once. */
+function chainNodeTip(r: Reader, w: Writer): CoreError | null {
+  const tip = r.bytes(32);
+  if (!r.finish()) return malformed(r.err!);
+  const c = SIGNER.chain;
+  if (c === null) return invalidState("chain_init first");
+  const e = SIGNER.policy.check(Rule.HEARTBEAT_FRESH, c!.find(tip) !== null, "the node's tip is not in the signer's chain");
+  if (e !== null) return e;
+  c!.nodeTip = tip;
+  return null;
 }
 
 /** Decode the durable "chain" record. */
@@ -245,6 +256,7 @@ export function handleChain(method: u16, r: Reader, w: Writer): CoreError | null
   if (method == ChainMethod.CHAIN_TIP) return chainTip(r, w);
   if (method == ChainMethod.CHAIN_RESUME) return chainResume(r, w);
   if (method == ChainMethod.CHAIN_HEARTBEAT) return chainHeartbeat(r, w);
+  if (method == ChainMethod.CHAIN_NODE_TIP) return chainNodeTip(r, w);
   if (method >= ProofMethod.CHAIN_WATCH && method <= ProofMethod.CHAIN_LOCATOR) return handleProof(method, r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

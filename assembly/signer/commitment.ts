@@ -33,6 +33,7 @@ import { FlowState, Incoming, checkDeltas, checkForward, outflow } from "../poli
 import { Send, checkMerchant, inWindow, valueIn } from "../policy/payments";
 import { bytesEqual } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
+import { checkNodeView } from "../chain/follower";
 import { SIGNER } from "./state";
 import { handleForceClose } from "./force_close";
 
@@ -160,6 +161,8 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
   // proven unspent through the tip, and HTLC expiries are near the tip.
   const chain = SIGNER.chain;
   if (chain !== null) {
+    e = checkNodeView(chain!);
+    if (e !== null) return e;
     const wt = findWatch(chain!, setup.fundingTxid, setup.fundingVout);
     e = p.check(Rule.COMMITMENT_SPENDS_ACTIVE_UTXO, wt !== null && unspentAtTip(chain!, wt!, cfg.minFundingDepth),
       "the funding output is not proven confirmed (" + cfg.minFundingDepth.toString() + " deep) and unspent at the signer's tip");

@@ -58,6 +58,9 @@ export function workOfBits(s: Signer, bits: number): bigint {
 
 export interface Heartbeat { message: Uint8Array; signature: Uint8Array; height: number; tipHash: Uint8Array; tipTime: number; hostTime: number; fresh: boolean }
 
+/** The tip the node believes in, declared before its signing requests (refused unless the signer validated it). */
+export function chainNodeTip(s: Signer, tipHash: Uint8Array): void { s.request(0x030e, tipHash); }
+
 /** The signer's signed statement of the tip it validated, at the host's claimed time. */
 export function chainHeartbeat(s: Signer, hostTime: number): Heartbeat {
   const body = s.request(ChainMethod.CHAIN_HEARTBEAT, new Writer().u32(hostTime).finish());

@@ -112,7 +112,7 @@ describe("signing the peer's commitments", () => {
 });
 
 describe("layer 1 rules when the signer follows a chain", async () => {
-  const { chainAddHeaders, chainInit, chainStreamBlock } = await import("../../host/chain/client.js");
+  const { chainAddHeaders, chainHeartbeat, chainInit, chainNodeTip, chainStreamBlock } = await import("../../host/chain/client.js");
   const { REGTEST_GENESIS, headerHash, serializeHeader } = await import("../../host/chain/headers.js");
   const { coinbase, rawTx, regtestBlock, txidOf } = await import("../../host/chain/blocks.js");
 
@@ -135,8 +135,10 @@ describe("layer 1 rules when the signer follows a chain", async () => {
   it("policy-commitment-spends-active-utxo: the funding output must be proven confirmed and unspent at the tip", () => {
     const { s, id, block, genesis, point } = withChain();
     const st: ChannelState = { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] };
+    chainNodeTip(s, headerHash(genesis));
     expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st));
     chainAddHeaders(s, headerHash(genesis), [block.header]);
+    chainNodeTip(s, block.hash);
     expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, id, st)); // the header alone proves nothing
     chainStreamBlock(s, block.hash, block.txs);
     signCounterpartyCommitment(s, id, st);
@@ -146,10 +148,23 @@ describe("layer 1 rules when the signer follows a chain", async () => {
     const { s, id, block, genesis, point } = withChain();
     chainAddHeaders(s, headerHash(genesis), [block.header]);
     chainStreamBlock(s, block.hash, block.txs);
+    chainNodeTip(s, block.hash);
     signCounterpartyCommitment(s, id, { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] });
     const h = (cltv: number) => ({ number: 1n, point: point(1n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 95_000_000n, htlcs: [{ ours: false, amountMsat: 5_000_000n, cltvExpiry: cltv, paymentHash: key("c" + cltv) }] });
     expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1 + 2016 + 1)));
     expectRefused(s, "policy-commitment-htlc-cltv-range", () => signCounterpartyCommitment(s, id, h(1)));
     signCounterpartyCommitment(s, id, h(1 + 144));
+  });
+
+  it("policy-heartbeat-fresh: the node must believe in a tip the signer validated, and the signer's tip must be fresh", () => {
+    const { s, id, block, genesis, point } = withChain();
+    chainAddHeaders(s, headerHash(genesis), [block.header]);
+    chainStreamBlock(s, block.hash, block.txs);
+    const st: ChannelState = { number: 0n, point: point(0n), feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] };
+    expectRefused(s, "policy-heartbeat-fresh", () => signCounterpartyCommitment(s, id, st)); // no tip declared
+    expectRefused(s, "policy-heartbeat-fresh", () => chainNodeTip(s, key("a tip of another chain")));
+    chainNodeTip(s, block.hash);
+    chainHeartbeat(s, REGTEST_GENESIS.time + 600 + 7200); // the host's clock is two hours past the signer's tip
+    expectRefused(s, "policy-heartbeat-fresh", () => signCounterpartyCommitment(s, id, st));
   });
 });

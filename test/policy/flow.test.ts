@@ -141,7 +141,7 @@ describe("revocation", () => {
 });
 
 describe("forwarding when the signer follows a chain", async () => {
-  const { chainAddHeaders, chainInit, chainStreamBlock } = await import("../../host/chain/client.js");
+  const { chainAddHeaders, chainInit, chainNodeTip, chainStreamBlock } = await import("../../host/chain/client.js");
   const { REGTEST_GENESIS, headerHash, serializeHeader } = await import("../../host/chain/headers.js");
   const { coinbase, rawTx, regtestBlock, txidOf } = await import("../../host/chain/blocks.js");
 
@@ -161,6 +161,7 @@ describe("forwarding when the signer follows a chain", async () => {
     const b1 = regtestBlock(headerHash(genesis), REGTEST_GENESIS.time + 600, [coinbase(1, Uint8Array.of(0x51)), f1, f2]);
     chainAddHeaders(s, headerHash(genesis), [b1.header]);
     chainStreamBlock(s, b1.hash, b1.txs);
+    chainNodeTip(s, b1.hash);
     a.sign();
     a.sign({ toCounterpartyMsat: PUSH - 10_000_000n, htlcs: [inc(10_000_000n, 200)] });
     b.sign();
@@ -170,6 +171,7 @@ describe("forwarding when the signer follows a chain", async () => {
     const b2 = regtestBlock(b1.hash, REGTEST_GENESIS.time + 1200, [coinbase(2, Uint8Array.of(0x51)), close]);
     chainAddHeaders(s, b1.hash, [b2.header]);
     chainStreamBlock(s, b2.hash, b2.txs);
+    chainNodeTip(s, b2.hash);
     expectRefused(s, "policy-commitment-htlc-received-spends-active-utxo", b.attempt(forward));
   });
 });
