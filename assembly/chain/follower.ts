@@ -214,13 +214,16 @@ export function isFresh(c: ChainState, hostTime: u32): bool {
 
 /**
  * The view the node's signing requests carry: the tip it believes in (declared
- * with chain_node_tip). Refused (policy-heartbeat-fresh) when the signer's own
+ * with chain_node_tip). Refused while a deep reorg paused signing
+ * (policy-chain-reorg-depth), and (policy-heartbeat-fresh) when the signer's own
  * tip is stale against the latest host time, or the node's tip is not in the
  * signer's window. Used by the commitment rules when the signer follows a chain.
  */
 export function checkNodeView(c: ChainState): CoreError | null {
   const p = SIGNER.policy;
-  const e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c, c.lastHostTime), "the signer's tip is older than heartbeat_max_age");
+  let e = p.check(Rule.CHAIN_REORG_DEPTH, !c.paused, "signing is paused after a reorg deeper than reorg_depth, until an operator resumes (chain_resume)");
+  if (e !== null) return e;
+  e = p.check(Rule.HEARTBEAT_FRESH, isFresh(c, c.lastHostTime), "the signer's tip is older than heartbeat_max_age");
   if (e !== null) return e;
   return p.check(Rule.HEARTBEAT_FRESH, c.nodeTip.length == 32 && c.find(c.nodeTip) !== null, "the node's tip is not in the signer's chain");
 }

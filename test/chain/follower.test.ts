@@ -6,7 +6,10 @@ import { Signer, Code, SignerError } from "../../host/signer.js";
 import { InProcessTransport } from "../../host/transport.js";
 import { Core } from "../../host/core/core.js";
 import { MemoryStore } from "../../host/state/store.js";
-import { chainAddHeaders, chainHeartbeat, chainInit, chainResume, chainTip, type Tip } from "../../host/chain/client.js";
+import { chainAddHeaders, chainHeartbeat, chainInit, chainNodeTip, chainResume, chainTip, type Tip } from "../../host/chain/client.js";
+
+/** Any valid point (the peer's per-commitment point of a test state). */
+const REGTEST_POINT = Uint8Array.from(Buffer.from("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", "hex"));
 import { REGTEST_GENESIS, headerHash, mine, regtestChain, serializeHeader } from "../../host/chain/headers.js";
 import { expectRefused } from "../policy/attack.js";
 import { hex } from "../helpers.js";
@@ -150,14 +153,23 @@ describe("chain follower: reorgs (policy-chain-reorg-depth)", () => {
     expect(hex(t.hash)).toBe(hex(before.hash));
   });
 
-  it("a reorg one past the limit is refused and pauses signing until the operator resumes", () => {
+  it("a reorg one past the limit is refused and pauses signing until the operator resumes", async () => {
     const { s, hashes } = withChain(6);
     const b = branch(hashes, 23, 9); // depth 7
     expectRefused(s, "policy-chain-reorg-depth", () => chainAddHeaders(s, hashes[22], b));
     const t = chainTip(s);
     expect(t.height).toBe(30);
     expect(t.paused).toBe(true);
+    // Paused: no commitment is signed (before any other rule), until the operator resumes.
+    const { channelId, setup } = await import("../policy/fixtures.js");
+    const { signCounterpartyCommitment } = await import("../../host/commitments.js");
+    s.newChannel(channelId(1), 1_000_000n);
+    s.readyChannel(setup(1));
+    chainNodeTip(s, t.hash);
+    const st = { number: 0n, point: REGTEST_POINT, feeratePerKw: 1000, toHolderMsat: 1_000_000_000n, toCounterpartyMsat: 0n, htlcs: [] };
+    expectRefused(s, "policy-chain-reorg-depth", () => signCounterpartyCommitment(s, channelId(1), st));
     expect(chainResume(s).paused).toBe(false);
+    expectRefused(s, "policy-commitment-spends-active-utxo", () => signCounterpartyCommitment(s, channelId(1), st)); // the funding is not proven
   });
 
   it("the depth is configuration", () => {
