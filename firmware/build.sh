@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Firmware build: `firmware/build.sh <target> [engine]`
-#   targets: shim-test (C unit test of the shim), linux-sim (native, both engines)
+#   targets: shim-test (C unit test of the shim), store-test (the flash store
+#   under power cuts; arg 2 = cut every Nth write point), linux-sim (native),
+#   stm32f405-qemu, stm32f413, rv32-qemu
 #   engine:  wasm3 | wasm2c | both (default both)
 # Third-party sources are unpacked into .cache/ (never the repo):
 #   libsecp256k1: Debian source package (`apt-get source libsecp256k1`, needs a
@@ -97,6 +99,14 @@ case "$TARGET" in
     gcc -O2 -Wall -Wextra -I"$S/include" "$ROOT/firmware/test/test_shim.c" "$ROOT/firmware/shim/vigil_crypto.c" \
       "$ROOT/firmware/shim/hashes.c" "$ROOT/firmware/shim/secp_callbacks.c" "$OUT"/secp/*.o -o "$OUT/test_shim"
     "$OUT/test_shim"
+    ;;
+  store-test)
+    # the flash store under power cuts in process; arg 2: cut every Nth write point (1: all)
+    need gcc build-essential
+    S="$ROOT/firmware/storage"
+    gcc -O2 -g -Wall -Wextra -Wno-clobbered -fsanitize=address,undefined "$ROOT/firmware/test/test_store.c" "$S/store.c" "$S/flash_sim.c" -o "$OUT/test_store"
+    STEP="${2:-1}"
+    for g in "512 8 12345" "256 16 7" "4096 4 99"; do "$OUT/test_store" "$STEP" $g; done
     ;;
   *)
     BOARD_SH="$ROOT/boards/$TARGET/build.sh"

@@ -7,7 +7,8 @@ S=$(secp_dir)
 build_secp $CC "-O2" "$OUT/secp" 15 4
 cp "$(core_wasm)" "$OUT/core.wasm" # a snapshot: others may rebuild build/core.wasm meanwhile
 COMMON="$ROOT/firmware/shim/vigil_crypto.c $ROOT/firmware/shim/hashes.c $ROOT/firmware/shim/secp_callbacks.c \
-  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $ROOT/boards/linux-sim/main.c"
+  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $ROOT/firmware/storage/store.c \
+  $ROOT/firmware/storage/flash_sim.c $ROOT/boards/linux-sim/main.c"
 INC="-I$S/include -I$ROOT/firmware/engine"
 
 if [ "$ENGINE" = wasm3 ] || [ "$ENGINE" = both ]; then

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "../../firmware/serial/serial.h"
 #include "../../firmware/device/device.h"
+#include "../../firmware/storage/flash.h"
 
 #define UART ((volatile uint8_t *)0x10000000u)
 #define THR 0
@@ -23,6 +24,17 @@ FILE *const stdout = &null_stream;
 FILE *const stderr = &null_stream;
 int getpid(void) { return 1; }
 int kill(int pid, int sig) { (void)pid; (void)sig; for (;;) {} }
+
+/* The state's flash: a 64 KiB RAM region (16 × 4 KiB sectors) with NOR
+ * semantics (firmware/storage/flash_ram.c); it lasts until qemu exits. An
+ * ESP32-C3 would put the same store on its SPI flash. */
+const vs_flash *board_flash(void) {
+  static vs_flash f;
+  static vs_ram_flash r;
+  static uint8_t mem[16 * 4096];
+  if (!f.sectors) vs_ram_flash_init(&f, &r, mem, 4096, 16, 1);
+  return &f;
+}
 
 int main(void) {
   if (dev_init() != 0) { static const uint8_t m[] = "engine load failed\n"; ser_write(m, sizeof m - 1); for (;;) {} }

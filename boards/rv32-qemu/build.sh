@@ -10,7 +10,8 @@ S=$(secp_dir)
 build_secp $CC "$ARCH -Os -ffunction-sections -fdata-sections --specs=picolibc.specs" "$OUT/secp" 2 2
 cp "$(core_wasm)" "$OUT/core.wasm"
 COMMON="$ROOT/firmware/shim/vigil_crypto.c $ROOT/firmware/shim/hashes.c $ROOT/firmware/shim/secp_callbacks.c \
-  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $B/board.c $B/start.S"
+  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $ROOT/firmware/storage/store.c \
+  $ROOT/firmware/storage/flash_ram.c $B/board.c $B/start.S"
 INC="-I$S/include -I$ROOT/firmware/engine"
 LD="-nostartfiles -T$B/link.ld -Wl,--gc-sections"
 report() {

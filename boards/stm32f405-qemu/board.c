@@ -1,5 +1,6 @@
 /* STM32F405 on qemu netduinoplus2: vector table, reset, USART1 polling,
- * SysTick cycle counter, the wasm linear memory in the 128 KiB SRAM. */
+ * SysTick cycle counter, the wasm linear memory in the 128 KiB SRAM, the
+ * state's flash. */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "../../firmware/serial/serial.h"
 #include "../../firmware/device/device.h"
 #include "../../firmware/engine/vigil_engine.h"
+#include "../../firmware/storage/flash.h"
 
 #define REG(a) (*(volatile uint32_t *)(a))
 #define USART1 0x40011000u
@@ -59,6 +61,19 @@ void *vb_realloc(void *p, size_t sz) {
   return realloc(p, sz);
 }
 void vb_free(void *p) { if (p != __wasm_mem) free(p); }
+
+/* The state's flash (firmware/storage): on a real part the last two 128 KiB
+ * sectors (VIGIL_STM32_FLASH, boards/stm32f413); in qemu a host file through
+ * semihosting, 4 × 16 KiB (qemu's flash is a ROM without a flash interface). */
+const vs_flash *board_flash(void) {
+  static vs_flash f;
+#ifdef VIGIL_STM32_FLASH
+  vs_stm32f4_flash_init(&f, VIGIL_STM32_FLASH_BASE, VIGIL_STM32_FLASH_FIRST, 2, 128u * 1024u);
+  return &f;
+#else
+  return vs_semihost_flash_init(&f, "vigil-flash.bin", 16384, 4) == 0 ? &f : NULL;
+#endif
+}
 
 int main(void) {
   RCC_APB2ENR |= 1u << 4; /* USART1 clock */

@@ -5,6 +5,7 @@ CC=arm-none-eabi-gcc
 B="$ROOT/boards/stm32f405-qemu"
 STM32_LD="${STM32_LD:-$B/link.ld}"   # boards/stm32f413 reuses this script with its own
 STM32_NAME="${STM32_NAME:-stm32}"
+STM32_FLASH_SRC="${STM32_FLASH_SRC:-$ROOT/firmware/storage/flash_semihost.c}" # the state's flash backend
 # -fno-short-enums on every object: wasm-rt-impl.c reads an enum with va_arg,
 # which gcc turns into a trap when enums are short (the AAPCS bare-metal default)
 ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -fno-short-enums"
@@ -14,7 +15,7 @@ S=$(secp_dir)
 build_secp $CC "$ARCH -Os -ffunction-sections -fdata-sections --specs=picolibc.specs" "$OUT/secp" 2 2
 cp "$(core_wasm)" "$OUT/core.wasm"
 COMMON="$ROOT/firmware/shim/vigil_crypto.c $ROOT/firmware/shim/hashes.c $ROOT/firmware/shim/secp_callbacks.c \
-  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $B/board.c"
+  $ROOT/firmware/device/device.c $ROOT/firmware/serial/serial.c $ROOT/firmware/storage/store.c $STM32_FLASH_SRC $B/board.c"
 INC="-I$S/include -I$ROOT/firmware/engine"
 LD="-Wl,--no-enum-size-warning -nostartfiles -T$STM32_LD -Wl,--gc-sections -Wl,--print-memory-usage"
 # flash = text + data; RAM = data + bss (without the 128 KiB wasm memory) + heap/stack region reserved

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include "device.h"
 #include "../engine/vigil_engine.h"
+#include "../storage/store.h"
 
 #ifndef DEV_REPLY_MAX
 #define DEV_REPLY_MAX (1u << 20)
@@ -13,17 +14,27 @@
 enum { M_INIT = 0x0003, M_STATE_EXPORT = 0x0009, M_STATE_ACK = 0x000a, M_STATE_IMPORT = 0x000b };
 enum { C_TOO_LARGE = 4, C_INTERNAL = 11 };
 
-typedef struct rec { struct rec *next; uint64_t version; uint32_t klen, vlen; uint8_t data[]; } rec;
-static rec *records; /* insertion order, as the Node MemoryStore's Map */
-static uint64_t store_version;
-static uint8_t *init_frame; static uint32_t init_len;
 static uint32_t internal_id = 0x80000000u;
 static uint8_t reply[DEV_REPLY_MAX];
 uint32_t dev_executed;
+static int have_store;
+/* the core could not be given the durable state back (after a trap, or a
+ * failed commit): it must not run on a partial state, so every request is
+ * refused until reset (a reboot retries the restore from flash) */
+static int halted;
 
-__attribute__((weak)) int dev_store_commit(uint64_t v) { (void)v; return 0; }
+static int restore(void);
 
-int dev_init(void) { return ve_load(); }
+__attribute__((weak)) const vs_flash *board_flash(void) { return NULL; }
+
+/* Boot: the engine, then the store (docs/firmware.md §Flash store) and the
+ * state it holds: init with the stored seed, state_import of every record. */
+int dev_init(void) {
+  if (ve_load()) return -1;
+  have_store = vs_mount(board_flash()) == VS_OK;
+  halted = restore() != 0; /* answered with INTERNAL "halted" rather than silence */
+  return 0;
+}
 
 static void put16(uint8_t *p, uint32_t v) { p[0] = v >> 8; p[1] = v; }
 static void put32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
@@ -38,8 +49,6 @@ static uint32_t host_error(const uint8_t *req, uint32_t len, uint16_t code, cons
   memcpy(reply + 12, msg, ml);
   return 12 + ml;
 }
-
-static int restore(void);
 
 /* core.call: one frame through the engine; the reply copied to `reply`. */
 static uint32_t core_call(const uint8_t *req, uint32_t len, int *trapped) {
@@ -58,8 +67,7 @@ static uint32_t core_call(const uint8_t *req, uint32_t len, int *trapped) {
   return (uint32_t)n;
 trap:
   *trapped = 1;
-  ve_load();
-  restore();
+  if (ve_load() || restore()) halted = 1;
   return host_error(req, len, C_INTERNAL, "core trapped; instance rebuilt");
 }
 
@@ -77,16 +85,6 @@ static int32_t internal(uint16_t method, const uint8_t *payload, uint32_t plen) 
   return (int32_t)(n - 6);
 }
 
-static int bigsize(const uint8_t *p, uint32_t len, uint32_t *off, uint64_t *v) {
-  if (*off >= len) return -1;
-  uint8_t b = p[(*off)++];
-  int k = b == 0xfd ? 2 : b == 0xfe ? 4 : b == 0xff ? 8 : 0;
-  if (!k) { *v = b; return 0; }
-  if (*off + k > len) return -1;
-  *v = 0;
-  for (int i = 0; i < k; i++) *v = (*v << 8) | p[(*off)++];
-  return 0;
-}
 static uint32_t put_bigsize(uint8_t *p, uint64_t v) {
   if (v < 0xfd) { p[0] = (uint8_t)v; return 1; }
   if (v <= 0xffff) { p[0] = 0xfd; put16(p + 1, (uint32_t)v); return 3; }
@@ -94,69 +92,55 @@ static uint32_t put_bigsize(uint8_t *p, uint64_t v) {
   p[0] = 0xff; put64(p + 1, v); return 9;
 }
 
-static void store_put(const uint8_t *key, uint32_t kl, uint64_t ver, int deleted, const uint8_t *val, uint32_t vl) {
-  rec **pp = &records;
-  for (; *pp; pp = &(*pp)->next)
-    if ((*pp)->klen == kl && !memcmp((*pp)->data, key, kl)) break;
-  if (deleted) {
-    if (*pp) { rec *r = *pp; *pp = r->next; free(r); }
-    return;
-  }
-  rec *r = malloc(sizeof(rec) + kl + vl);
-  if (!r) return;
-  r->version = ver; r->klen = kl; r->vlen = vl;
-  memcpy(r->data, key, kl); memcpy(r->data + kl, val, vl);
-  if (*pp) { r->next = (*pp)->next; free(*pp); *pp = r; } else { r->next = NULL; *pp = r; }
-}
-
-/* state_export(0) → store → state_ack(version). */
-static int persist(void) {
+/* state_export(0) → one atomic, durable commit to the store → state_ack(version). */
+static int persist(const uint8_t *init, uint32_t init_len) {
   uint8_t zero = 0, ack[8];
+  if (!have_store) return -1;
   int32_t n = internal(M_STATE_EXPORT, &zero, 1);
   if (n < 12) return -1;
-  /* the export reply is parsed in place: copy it, as the next call reuses `reply` */
+  /* the export reply is committed as it is: copy it, as the next call reuses `reply` */
   uint8_t *b = malloc((uint32_t)n);
   if (!b) return -1;
   memcpy(b, reply + 6, (uint32_t)n);
   uint64_t version = get64(b);
-  uint32_t cnt = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11], off = 12;
-  for (uint32_t i = 0; i < cnt; i++) {
-    uint64_t kl, vl;
-    if (bigsize(b, n, &off, &kl) || off + kl + 9 > (uint32_t)n) break;
-    const uint8_t *key = b + off; off += (uint32_t)kl;
-    uint64_t ver = get64(b + off); off += 8;
-    int del = b[off++] == 1;
-    if (bigsize(b, n, &off, &vl) || off + vl > (uint32_t)n) break;
-    store_put(key, (uint32_t)kl, ver, del, b + off, (uint32_t)vl); off += (uint32_t)vl;
-  }
+  int rc = vs_commit(init, init_len, b, (uint32_t)n);
   free(b);
-  store_version = version;
-  if (dev_store_commit(version)) return -1;
+  if (rc != VS_OK) return -1;
   put64(ack, version);
   return internal(M_STATE_ACK, ack, 8) < 0 ? -1 : 0;
 }
 
-/* After a trap: init with the seed, import every durable record. */
-static int restore(void) {
+/* After boot or a trap: init with the stored seed, import every durable record. */
+static int restore_state(void) {
   int tr;
-  if (!init_frame) return 0;
-  core_call(init_frame, init_len, &tr);
+  uint32_t init_len, size = 12, cnt = 0;
+  const uint8_t *init = vs_init_frame(&init_len);
+  if (!init) return 0;
+  core_call(init, init_len, &tr);
   if (tr) return -1;
-  uint32_t size = 12, cnt = 0;
-  for (rec *r = records; r; r = r->next) { size += 9 + r->klen + 8 + 9 + r->vlen; cnt++; }
+  for (const vs_rec *r = vs_records(); r; r = r->next) { size += 9 + r->klen + 8 + 9 + r->vlen; cnt++; }
   uint8_t *w = malloc(size), *p = w;
   if (!w) return -1;
-  put64(p, store_version); put32(p + 8, cnt); p += 12;
-  for (rec *r = records; r; r = r->next) {
+  uint64_t version = vs_state_version();
+  put64(p, version); put32(p + 8, cnt); p += 12;
+  for (const vs_rec *r = vs_records(); r; r = r->next) {
     p += put_bigsize(p, r->klen); memcpy(p, r->data, r->klen); p += r->klen;
     put64(p, r->version); p += 8;
     p += put_bigsize(p, r->vlen); memcpy(p, r->data + r->klen, r->vlen); p += r->vlen;
   }
   int32_t ok = internal(M_STATE_IMPORT, w, (uint32_t)(p - w));
   free(w);
-  uint8_t ack[8]; put64(ack, store_version);
+  uint8_t ack[8]; put64(ack, version);
   if (ok >= 0) internal(M_STATE_ACK, ack, 8);
   return ok < 0 ? -1 : 0;
+}
+static int restore(void) {
+  static int restoring;
+  if (restoring) return -1; /* the core trapped inside the restore itself: no recursion */
+  restoring = 1;
+  int rc = restore_state();
+  restoring = 0;
+  return rc;
 }
 
 static uint8_t saved[DEV_REPLY_MAX];
@@ -164,16 +148,17 @@ static uint8_t saved[DEV_REPLY_MAX];
 const uint8_t *dev_request(const uint8_t *req, uint32_t len, uint32_t *reply_len) {
   int tr;
   dev_executed++;
+  if (halted) {
+    *reply_len = host_error(req, len, C_INTERNAL, "state restore failed: device halted until reset");
+    return reply;
+  }
   uint32_t n = core_call(req, len, &tr);
   if (n > 5 && reply[5] == 2) {
-    if (len >= 7 && ((req[5] << 8) | req[6]) == M_INIT) {
-      free(init_frame);
-      init_frame = malloc(len);
-      if (init_frame) { memcpy(init_frame, req, len); init_len = len; }
-    }
+    int is_init = len >= 7 && ((req[5] << 8) | req[6]) == M_INIT;
     memcpy(saved, reply, n); /* persist reuses the reply buffer */
-    if (persist() != 0) {
-      /* not durable: the reply must not go out */
+    if (persist(is_init ? req : NULL, len) != 0) {
+      /* not durable: the reply must not go out, and the core goes back to the durable state */
+      if (ve_load() || restore()) halted = 1;
       n = host_error(req, len, C_INTERNAL, "state not durable");
       *reply_len = n;
       return reply;
