@@ -86,6 +86,13 @@ export function signHolderHtlcTx(s: Signer, channelId: Uint8Array, number: bigin
   return new Reader(s.request(0x0409, new Writer().bytes(channelId).u64(number).u32(vout).varbytes(tx).finish())).varbytes();
 }
 
+/** The node's sweep of our to_remote outputs on the peer's commitments (one amount per input), signed with our payment key. */
+export function signToRemoteSweep(s: Signer, channelId: Uint8Array, tx: Uint8Array, amountsSat: bigint[]): Uint8Array {
+  const w = new Writer().bytes(channelId).varbytes(tx).u16(amountsSat.length);
+  for (const a of amountsSat) w.u64(a);
+  return new Reader(s.request(0x040d, w.finish())).varbytes();
+}
+
 /** Our signature for the input of `tx` that spends our anchor of our latest commitment `number` (CPFP). */
 export function signAnchorInput(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array): Uint8Array {
   return new Reader(s.request(0x040c, new Writer().bytes(channelId).u64(number).varbytes(tx).finish())).varbytes();
@@ -118,6 +125,8 @@ export function signCounterpartyHtlcSweep(s: Signer, channelId: Uint8Array, numb
 }
 
 /** The node's unsigned sweep of our delayed to_local output of our latest commitment (after a force close), signed. */
-export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array): Uint8Array {
-  return new Reader(s.request(0x0407, new Writer().bytes(channelId).u64(number).varbytes(tx).finish())).varbytes();
+export function signDelayedSweep(s: Signer, channelId: Uint8Array, number: bigint, tx: Uint8Array, htlcTx?: Uint8Array): Uint8Array {
+  const w = new Writer().bytes(channelId).u64(number).varbytes(tx);
+  if (htlcTx) w.varbytes(htlcTx); // the (fee-bumped) HTLC tx whose output this sweeps
+  return new Reader(s.request(0x0407, w.finish())).varbytes();
 }

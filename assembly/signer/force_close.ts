@@ -3,13 +3,16 @@
 // The node builds each one; the core finds every input's script itself (from
 // the channel state and keys it derives), checks the sweep rules and signs.
 //
-//   0x0407 sign_delayed_sweep     id | u64 number | varbytes tx → varbytes signed tx
-//          our to_local, or the output of one of our HTLC txs, after to_self_delay
+//   0x0407 sign_delayed_sweep     id | u64 number | varbytes tx [| varbytes htlc_tx] → varbytes signed tx
+//          our to_local, or the output of one of our HTLC txs (bumped ones named by htlc_tx), after to_self_delay
 //   0x0409 sign_holder_htlc_tx    id | u64 number | u32 vout | varbytes tx → varbytes sig
 //          our HTLC-timeout / HTLC-success tx for the HTLC at `vout` of our latest commitment
 //   0x040a sign_justice_sweep     id | u64 revoked_number | varbytes tx | u16 n | n × input → varbytes signed tx
 //          input: u8 kind (0 to_local, 1 HTLC offered by the peer, 2 HTLC received by the peer) |
 //          u64 amount_sat [| hash[32] | u32 cltv_expiry  for HTLCs]
+//   0x040d sign_to_remote_sweep  id | varbytes tx | u16 n | n × u64 amount_sat → varbytes signed tx
+//          our to_remote outputs of the peer's commitments (static_remotekey: P2WPKH of our payment
+//          basepoint; anchors: <key> OP_CHECKSIGVERIFY 1 OP_CSV, sequence 1)
 //   0x040c sign_anchor_input     id | u64 number | varbytes tx → varbytes sig
 //          the input spending our anchor of our latest commitment (CPFP; the fee inputs are the
 //          wallet's, signed under the on-chain rules by sign_onchain_tx)
@@ -18,7 +21,7 @@
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
-import { pubkeyCreate, sha256 } from "../crypto";
+import { hash160, pubkeyCreate, sha256 } from "../crypto";
 import { bytesEqual } from "../codec/bytes";
 import { Rule } from "../policy/rules";
 import { HtlcTxView, NodeTx, checkHtlcExtras, checkNodeHtlcTx } from "../policy/commitment_tx";
@@ -26,7 +29,8 @@ import { Tx, TxIn, TxOut, parseTx } from "../bitcoin/tx";
 import { SigHash } from "../bitcoin/sighash";
 import { OutKind } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
-import { offeredHtlcScript, receivedHtlcScript, toLocalScript } from "../bolt3/scripts";
+import { offeredHtlcScript, receivedHtlcScript, toLocalScript, toRemoteAnchorsScript } from "../bolt3/scripts";
+import { p2wpkhScriptCode } from "../bitcoin/script";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signInput } from "../bolt3/sign";
 import { Channel, ChannelType } from "./channel";
@@ -39,6 +43,7 @@ export namespace ForceCloseMethod {
   export const SIGN_JUSTICE_SWEEP: u16 = 0x040a;
   export const SIGN_COUNTERPARTY_HTLC_SWEEP: u16 = 0x040b;
   export const SIGN_ANCHOR_INPUT: u16 = 0x040c;
+  export const SIGN_TO_REMOTE_SWEEP: u16 = 0x040d;
 }
 
 const MAX_INPUTS: i32 = 2 * 483 + 2;
@@ -66,28 +71,34 @@ function latestHolder(c: Channel, number: u64, why: CoreError[]): HolderBuild | 
 
 /** A request on our latest commitment: id[32] | u64 number [| u32 vout] | varbytes tx. */
 class HolderTx {
-  constructor(public c: Channel, public b: HolderBuild, public tx: Tx, public vout: u32) {}
+  constructor(public c: Channel, public b: HolderBuild, public tx: Tx, public vout: u32, public extra: Tx | null) {}
 }
 
-function holderTx(r: Reader, withVout: bool, why: CoreError[]): HolderTx | null {
+/** ... [| varbytes extra]: with `withExtra`, an optional second tx after the first (the HTLC tx a sweep spends). */
+function holderTx(r: Reader, withVout: bool, why: CoreError[], withExtra: bool = false): HolderTx | null {
   const id = r.bytes(32), number = r.u64(), vout = withVout ? r.u32() : 0;
   const tx = readTx(r);
+  const extra = withExtra && r.ok() && r.remaining() > 0 ? readTx(r) : null;
   if (!r.finish() || tx === null) { why.push(malformed(r.err!)); return null; }
   const c = readyChannel(id, why);
   if (c === null) return null;
   const b = latestHolder(c!, number, why);
-  return b === null ? null : new HolderTx(c!, b!, tx!, vout);
+  return b === null ? null : new HolderTx(c!, b!, tx!, vout, extra);
 }
 
-/** Sign every input `i` of `tx` (its script and amount) with `key`; the witness is <sig> <items[i]> <script>. */
-function signAll(tx: Tx, scripts: Uint8Array[], amounts: u64[], key: Uint8Array, items: Uint8Array[]): CoreError | null {
+/** Sign every input `i` of `tx` (its script and amount) with `key`; the witness is <sig> <items[i]> [<script>]. */
+function signAll(tx: Tx, scripts: Uint8Array[], amounts: u64[], key: Uint8Array, items: Uint8Array[], scriptInWitness: bool = true): CoreError | null {
   const sigs = new Array<Uint8Array>();
   for (let i = 0; i < tx.inputs.length; i++) {
     const sig = signInput(tx, scripts[i], amounts[i], key, SigHash.ALL, i);
     if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
     sigs.push(sig!);
   }
-  for (let i = 0; i < tx.inputs.length; i++) tx.inputs[i].witness = witness(sigs[i], items[i], scripts[i]);
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const wit = witness(sigs[i], items[i], scripts[i]);
+    if (!scriptInWitness) wit.pop();
+    tx.inputs[i].witness = wit;
+  }
   return null;
 }
 
@@ -98,13 +109,14 @@ function signAll(tx: Tx, scripts: Uint8Array[], amounts: u64[], key: Uint8Array,
  */
 function checkSweep(tx: Tx, inputValue: u64, witnessWeight: u64): CoreError | null {
   const p = SIGNER.policy, cfg = p.cfg;
+  if (tx.outputs.length == 0) return invalidArgument("a sweep with no output (its value would all go to fees)");
   let e = p.check(Rule.SWEEP_VERSION, tx.version == 2, "version " + tx.version.toString() + ", a sweep uses 2");
   if (e !== null) return e;
   const chain = SIGNER.chain;
   const maxLock: u32 = chain !== null ? chain!.tip().height + 1 : 499_999_999;
   e = p.check(Rule.SWEEP_LOCKTIME, tx.locktime <= maxLock, "locktime " + tx.locktime.toString() + " is not a height at or below the tip");
   if (e !== null) return e;
-  let paid: u64 = 0, allowed = tx.outputs.length > 0;
+  let paid: u64 = 0, allowed = true;
   for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && SIGNER.payments.allowsScript(tx.outputs[i].script); }
   e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, allowed, "the sweep does not pay an allowlisted address");
   if (e !== null) return e;
@@ -115,8 +127,11 @@ function checkSweep(tx: Tx, inputValue: u64, witnessWeight: u64): CoreError | nu
     "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
 }
 
-/** Weight of a witness <sig> <item> <script>. */
-function witnessWeight(item: i32, script: Uint8Array): u64 { return 1 + 1 + 73 + 1 + <u64>item + 3 + <u64>script.length; }
+/** Weight of a witness <sig> <item> <script>: item count, a DER signature of at most 73 bytes with its sighash byte, the item, the script (BIP141: one weight unit a byte). */
+function witnessWeight(item: i32, script: Uint8Array): u64 {
+  const len = <u64>script.length;
+  return 1 + (1 + 73) + (item < 0 ? 0 : 1 + <u64>item) + (len < 253 ? 1 : 3) + len;
+}
 
 function witness(sig: Uint8Array, item: Uint8Array, script: Uint8Array): Uint8Array[] {
   const w = new Array<Uint8Array>();
@@ -129,23 +144,32 @@ function witness(sig: Uint8Array, item: Uint8Array, script: Uint8Array): Uint8Ar
 /**
  * Our delayed output after to_self_delay (BOLT 5: nSequence = to_self_delay, witness <sig> <> <script>):
  * to_local of our latest commitment, or the output of one of its HTLC txs (same script, same keys).
+ * An HTLC tx bumped with fee inputs (anchors) has a txid only the node knows: the request then
+ * carries that tx, which is checked as sign_holder_htlc_tx checks it.
  */
 function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
   const why = new Array<CoreError>();
-  const t = holderTx(r, false, why);
+  const t = holderTx(r, false, why, true);
   if (t === null) return why[0];
   const c = t!.c, b = t!.b, tx = t!.tx;
   if (tx.inputs.length != 1) return invalidArgument("a delayed sweep spends one output");
   const input = tx.inputs[0];
-  // The spendable outputs: to_local, and each HTLC tx's output.
   const built = b!.built;
   let value: u64 = 0, found = false;
-  for (let i = 0; i < built.outputs.length && !found; i++) {
-    const o = built.outputs[i];
-    if (o.kind == OutKind.TO_LOCAL && input.vout == <u32>i && bytesEqual(input.prevTxid, built.txid())) { value = o.value; found = true; }
-    if (o.kind == OutKind.HTLC) {
-      const h = buildHtlcTx(built, i, b!.params.htlcs[o.htlc], b!.params.feeratePerKw, b!.params.anchors, b!.keys.revocation, b!.keys.broadcasterDelayed, b!.params.toSelfDelay);
-      if (input.vout == 0 && bytesEqual(input.prevTxid, h.txid())) { value = h.outputs[0].value; found = true; }
+  if (t!.extra !== null) {
+    const h = t!.extra!;
+    const spend = checkedHtlcTx(b!, h, -1, why);
+    if (spend === null) return why[0];
+    found = input.vout == <u32>spend!.k && bytesEqual(input.prevTxid, h.txid());
+    value = h.outputs[spend!.k].value;
+  } else {
+    for (let i = 0; i < built.outputs.length && !found; i++) {
+      const o = built.outputs[i];
+      if (o.kind == OutKind.TO_LOCAL && input.vout == <u32>i && bytesEqual(input.prevTxid, built.txid())) { value = o.value; found = true; }
+      if (o.kind == OutKind.HTLC) {
+        const h = buildHtlcTx(built, i, b!.params.htlcs[o.htlc], b!.params.feeratePerKw, b!.params.anchors, b!.keys.revocation, b!.keys.broadcasterDelayed, b!.params.toSelfDelay);
+        if (input.vout == 0 && bytesEqual(input.prevTxid, h.txid())) { value = h.outputs[0].value; found = true; }
+      }
     }
   }
   if (!found || input.scriptSig.length > 0) return invalidArgument("the sweep does not spend our to_local or one of our HTLC txs' outputs");
@@ -164,6 +188,45 @@ function signDelayedSweep(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** The input of an HTLC tx that spends an HTLC output of our commitment. */
+class HtlcSpend {
+  constructor(public k: i32, public vout: i32) {}
+}
+
+/**
+ * `tx` as our HTLC tx for the HTLC output `vout` of our commitment (any HTLC output when -1):
+ * BOLT 3's exactly, or with anchors the HTLC input and its output at the same index among fee
+ * inputs and change (the HTLC's value goes only to its delayed output). Null with the error in `why`.
+ */
+function checkedHtlcTx(b: HolderBuild, tx: Tx, vout: i32, why: CoreError[]): HtlcSpend | null {
+  const built = b.built, params = b.params, keys = b.keys;
+  let k = -1;
+  for (let i = 0; i < tx.inputs.length && k < 0; i++) {
+    const v = <i32>tx.inputs[i].vout;
+    if (!bytesEqual(tx.inputs[i].prevTxid, built.txid()) || v >= built.outputs.length || built.outputs[v].kind != OutKind.HTLC) continue;
+    if (vout < 0 || v == vout) { k = i; vout = v; }
+  }
+  if (k < 0) { why.push(invalidArgument("the tx does not spend an HTLC output of our commitment")); return null; }
+  const out = built.outputs[vout], h = params.htlcs[out.htlc];
+  const want = buildHtlcTx(built, vout, h, params.feeratePerKw, params.anchors, keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+  const ws = toLocalScript(keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
+  const pair = new Tx(tx.version, tx.locktime);
+  pair.inputs.push(new TxIn(tx.inputs[k].prevTxid, tx.inputs[k].vout, tx.inputs[k].scriptSig, tx.inputs[k].sequence));
+  if (k < tx.outputs.length) pair.outputs.push(new TxOut(tx.outputs[k].value, tx.outputs[k].script));
+  const p = SIGNER.policy;
+  let e = checkHtlcExtras(p, params.anchors, tx.inputs.length, tx.outputs.length, k);
+  if (e === null) {
+    const chain = SIGNER.chain;
+    const maxLock: u32 = chain !== null ? chain!.tip().height + p.cfg.cltvWindow : 499_999_999;
+    const scripts = new Array<Uint8Array>();
+    scripts.push(ws);
+    e = checkNodeHtlcTx(p, new HtlcTxView(want, ws, h.offered, out.value, maxLock), new NodeTx(pair, pair.serialize(false), scripts));
+  }
+  if (e !== null) { why.push(e!); return null; }
+  if (k >= tx.outputs.length) { why.push(invalidArgument("the HTLC's output is missing")); return null; }
+  return new HtlcSpend(k, vout);
+}
+
 /**
  * Our signature on the second-stage tx of the HTLC at `vout` of our latest commitment. Without
  * anchors the node's tx is exactly BOLT 3's; with anchors (zero-fee, the peer signed
@@ -175,30 +238,14 @@ function signHolderHtlcTx(r: Reader, w: Writer): CoreError | null {
   const t = holderTx(r, true, why);
   if (t === null) return why[0];
   const c = t!.c, b = t!.b, tx = t!.tx, vout = t!.vout;
-  const built = b!.built, params = b!.params, keys = b!.keys;
+  const built = b!.built;
   if (vout >= <u32>built.outputs.length || built.outputs[vout].kind != OutKind.HTLC) return invalidArgument("no HTLC output at vout " + vout.toString());
-  const out = built.outputs[vout], h = params.htlcs[out.htlc];
-  const want = buildHtlcTx(built, <i32>vout, h, params.feeratePerKw, params.anchors, keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
-  const ws = toLocalScript(keys.revocation, keys.broadcasterDelayed, params.toSelfDelay);
-  // The HTLC's own input/output pair, as a one-in one-out tx to compare with BOLT 3's.
-  let k = -1;
-  for (let i = 0; i < tx.inputs.length; i++) if (tx.inputs[i].vout == vout && bytesEqual(tx.inputs[i].prevTxid, built.txid())) k = i;
-  if (k < 0) return invalidArgument("the tx does not spend the HTLC output");
-  const pair = new Tx(tx.version, tx.locktime);
-  pair.inputs.push(new TxIn(tx.inputs[k].prevTxid, tx.inputs[k].vout, tx.inputs[k].scriptSig, tx.inputs[k].sequence));
-  if (k < tx.outputs.length) pair.outputs.push(new TxOut(tx.outputs[k].value, tx.outputs[k].script));
-  const p = SIGNER.policy;
-  const e0 = checkHtlcExtras(p, params.anchors, tx.inputs.length, tx.outputs.length, k);
-  if (e0 !== null) return e0;
-  const chain = SIGNER.chain;
-  const maxLock: u32 = chain !== null ? chain!.tip().height + SIGNER.policy.cfg.cltvWindow : 499_999_999;
-  const scripts = new Array<Uint8Array>();
-  scripts.push(ws);
-  const e = checkNodeHtlcTx(p, new HtlcTxView(want, ws, h.offered, out.value, maxLock), new NodeTx(pair, pair.serialize(false), scripts));
-  if (e !== null) return e;
+  const spend = checkedHtlcTx(b!, tx, <i32>vout, why);
+  if (spend === null) return why[0];
+  const out = built.outputs[vout];
   const key = derivePrivkey(c!.secrets.htlcBase, b!.point);
   if (key === null) return invalidArgument("keys");
-  const sig = signInput(tx, out.witnessScript, out.value, key!, SigHash.ALL, k);
+  const sig = signInput(tx, out.witnessScript, out.value, key!, SigHash.ALL, spend!.k);
   if (sig === null) return new CoreError(Code.INTERNAL, "signing failed");
   w.varbytes(sig!);
   return null;
@@ -345,11 +392,55 @@ function signAnchorInput(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/**
+ * Our to_remote on the peer's commitment (BOLT 5 "Unilateral Close Handling: Remote Commitment
+ * Transaction"): with option_static_remotekey the key is our payment basepoint on every
+ * commitment, so each input is ours by its amount and the script the core derives.
+ */
+function signToRemoteSweep(r: Reader, w: Writer): CoreError | null {
+  const id = r.bytes(32);
+  const parsed = readTx(r);
+  const n = <i32>r.u16();
+  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  const amounts = new Array<u64>();
+  for (let i = 0; i < n && r.ok(); i++) amounts.push(r.u64());
+  if (!r.finish() || parsed === null) return malformed(r.err!);
+  const tx = parsed!;
+  const why = new Array<CoreError>();
+  const c = readyChannel(id, why);
+  if (c === null) return why[0];
+  if (n != tx.inputs.length) return invalidArgument("one amount per input");
+  const sec = c!.secrets;
+  const anchors = c!.setup!.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  // BIP143: the scriptCode of a P2WPKH input is the P2PKH script of the key hash.
+  const script = anchors ? toRemoteAnchorsScript(sec.paymentBasepoint) : p2wpkhScriptCode(hash160(sec.paymentBasepoint));
+  const p = SIGNER.policy;
+  let total: u64 = 0, ww: u64 = 0;
+  const scripts = new Array<Uint8Array>(), items = new Array<Uint8Array>();
+  for (let i = 0; i < n; i++) {
+    total += amounts[i];
+    ww += anchors ? witnessWeight(-1, script) : 1 + 74 + 34;
+    scripts.push(script);
+    const e = p.check(Rule.SWEEP_SEQUENCE, anchors ? tx.inputs[i].sequence == 1 : tx.inputs[i].sequence <= 0xfffffffd,
+      "input " + i.toString() + " sequence " + tx.inputs[i].sequence.toString() + (anchors ? ", the anchors to_remote needs 1" : ", final"));
+    if (e !== null) return e;
+  }
+  const e = checkSweep(tx, total, ww);
+  if (e !== null) return e;
+  // Witness: <sig> <script> (anchors P2WSH) or <sig> <pubkey> (P2WPKH).
+  for (let i = 0; i < n; i++) items.push(anchors ? script : sec.paymentBasepoint);
+  const e2 = signAll(tx, scripts, amounts, sec.payment, items, false);
+  if (e2 !== null) return e2;
+  w.varbytes(tx.serialize(true));
+  return null;
+}
+
 export function handleForceClose(method: u16, r: Reader, w: Writer): CoreError | null {
   if (method == ForceCloseMethod.SIGN_DELAYED_SWEEP) return signDelayedSweep(r, w);
   if (method == ForceCloseMethod.SIGN_HOLDER_HTLC_TX) return signHolderHtlcTx(r, w);
   if (method == ForceCloseMethod.SIGN_JUSTICE_SWEEP) return signJustice(r, w);
   if (method == ForceCloseMethod.SIGN_COUNTERPARTY_HTLC_SWEEP) return signCounterpartyHtlcSweep(r, w);
   if (method == ForceCloseMethod.SIGN_ANCHOR_INPUT) return signAnchorInput(r, w);
+  if (method == ForceCloseMethod.SIGN_TO_REMOTE_SWEEP) return signToRemoteSweep(r, w);
   return new CoreError(Code.UNKNOWN_METHOD, "unknown method");
 }

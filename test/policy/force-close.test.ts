@@ -7,7 +7,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import * as btc from "@scure/btc-signer";
 import { Code, SignerError } from "../../host/signer.js";
-import { perCommitmentPoint, revokeHolderCommitment, signCounterpartyCommitment, signAnchorInput, signCounterpartyHtlcSweep, signDelayedSweep, signHolderHtlcTx, signJusticeSweep, validateCounterpartyRevocation, validateHolderCommitment } from "../../host/commitments.js";
+import { perCommitmentPoint, revokeHolderCommitment, signCounterpartyCommitment, signAnchorInput, signCounterpartyHtlcSweep, signDelayedSweep, signToRemoteSweep, signHolderHtlcTx, signJusticeSweep, validateCounterpartyRevocation, validateHolderCommitment } from "../../host/commitments.js";
 import { allowlistAdd } from "../../host/payments.js";
 import { derivePubkey, perCommitmentSecret, revocationPubkey } from "../../host/tools/bolt3.js";
 import { sighashV0 } from "../../host/tools/bitcoin.js";
@@ -122,6 +122,20 @@ describe("the peer's commitment on chain", () => {
     expect(hex(one)).toBe("01");
     expect(hex(wsh(script))).toBe(hex(c0.outputs[vout].script));
     expect(verifies(s, justice(), 0, script, c0.outputs[vout].amount, sig, revocationPubkey(s, ours.revocation, peerPoint(0n)))).toBe(true);
+  });
+
+  it("sign_to_remote_sweep: our to_remote on the peer's commitment (anchors: <key> OP_CHECKSIGVERIFY 1 OP_CSV, sequence 1)", () => {
+    const { s, id, ours, peerPoint } = closing();
+    const theirs1 = honestCommitment(s, ours, st1(1n), peerPoint(1n), false);
+    const c1 = btc.RawTx.decode(theirs1.tx);
+    const vout = theirs1.scripts.findIndex((x) => x.length === 37 && x[34] === 0xad);
+    const amount = c1.outputs[vout].amount;
+    const sweep = (sequence: number) => btc.RawTx.encode({ version: 2, segwitFlag: false, lockTime: 0, inputs: [{ txid: txid(theirs1.tx), index: vout, finalScriptSig: new Uint8Array(0), sequence }], outputs: [{ amount: amount - 1000n, script: wallet }] });
+    expectRefused(s, "policy-sweep-sequence", () => signToRemoteSweep(s, id, sweep(0), [amount]));
+    const signed = btc.RawTx.decode(signToRemoteSweep(s, id, sweep(1), [amount]));
+    const [sig, script] = signed.witnesses![0];
+    expect(hex(wsh(script))).toBe(hex(c1.outputs[vout].script));
+    expect(verifies(s, sweep(1), 0, script, amount, sig, ours.payment)).toBe(true);
   });
 
   it("sign_counterparty_htlc_sweep: the HTLC the peer offered us, with its preimage, from its current commitment", () => {
