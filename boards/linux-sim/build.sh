@@ -13,13 +13,9 @@ INC="-I$S/include -I$ROOT/firmware/engine"
 
 if [ "$ENGINE" = wasm3 ] || [ "$ENGINE" = both ]; then
   W3=$(wasm3_dir)
-  mkdir -p "$OUT/wasm3"
-  for f in $WASM3_SRCS; do
-    [ "$OUT/wasm3/$f.o" -nt "$W3/source/$f.c" ] || $CC -O2 -g -w -I"$W3/source" -c "$W3/source/$f.c" -o "$OUT/wasm3/$f.o" &
-  done
-  wait
+  build_wasm3 $CC "-O2 -g" "$OUT/wasm3"
   embed_wasm "$OUT/core.wasm" "$OUT/core_wasm.c"
-  $CC $CFLAGS $INC -I"$W3/source" $COMMON "$ROOT/firmware/engine/engine_wasm3.c" "$OUT/core_wasm.c" \
+  $CC $CFLAGS $WASM3_DEFS $INC -I"$W3/source" $COMMON "$ROOT/firmware/engine/engine_wasm3.c" "$OUT/core_wasm.c" \
     "$OUT"/wasm3/*.o "$OUT"/secp/*.o -lm -o "$OUT/vigil-sim-wasm3"
   echo "built $OUT/vigil-sim-wasm3"
 fi

@@ -31,12 +31,9 @@ if [ "$ENGINE" = wasm2c ] || [ "$ENGINE" = both ]; then
 fi
 if [ "$ENGINE" = wasm3 ] || [ "$ENGINE" = both ]; then
   W3=$(wasm3_dir)
-  mkdir -p "$OUT/wasm3"
-  for f in $WASM3_SRCS; do
-    [ "$OUT/wasm3/$f.o" -nt "$W3/source/$f.c" ] || $CC $CFLAGS -w -I"$W3/source" -c "$W3/source/$f.c" -o "$OUT/wasm3/$f.o"
-  done
+  build_wasm3 $CC "$CFLAGS" "$OUT/wasm3"
   embed_wasm "$OUT/core.wasm" "$OUT/core_wasm.c"
-  $CC $CFLAGS $INC -I"$W3/source" $COMMON "$ROOT/firmware/engine/engine_wasm3.c" "$OUT/core_wasm.c" \
+  $CC $CFLAGS $WASM3_DEFS $INC -I"$W3/source" $COMMON "$ROOT/firmware/engine/engine_wasm3.c" "$OUT/core_wasm.c" \
     "$OUT"/wasm3/*.o "$OUT"/secp/*.o $LD -lm -o "$OUT/vigil-rv32-wasm3.elf"
   report "$OUT/vigil-rv32-wasm3.elf"
 fi

@@ -75,7 +75,27 @@ const vs_flash *board_flash(void) {
 #endif
 }
 
+/* Retired instructions: TIM2 counts qemu's virtual nanoseconds (the SoC
+ * clocks its timers at 1 GHz), which under `-icount shift=0` advance by one
+ * per guest instruction; the Cortex-M4's DWT cycle counter is not emulated.
+ * 32 bits wrap every 4.3 s of emulated time: extended in software, so it must
+ * be read at least that often (it is, per request). Meaningless without icount. */
+#define TIM2_CR1 REG(0x40000000u)
+#define TIM2_CNT REG(0x40000024u)
+#define TIM2_PSC REG(0x40000028u)
+#define TIM2_ARR REG(0x4000002Cu)
+#define RCC_APB1ENR REG(0x40023840u)
+uint64_t board_insns(void) {
+  static uint32_t last, wraps;
+  uint32_t now = TIM2_CNT;
+  if (now < last) wraps++;
+  last = now;
+  return (uint64_t)wraps << 32 | now;
+}
+
 int main(void) {
+  RCC_APB1ENR |= 1u; /* TIM2 clock */
+  TIM2_PSC = 0; TIM2_ARR = 0xFFFFFFFFu; TIM2_CR1 = 1;
   RCC_APB2ENR |= 1u << 4; /* USART1 clock */
 #ifndef USART_BRR_VALUE
 #define USART_BRR_VALUE 0x16d

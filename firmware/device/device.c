@@ -17,6 +17,8 @@ enum { C_TOO_LARGE = 4, C_INTERNAL = 11 };
 static uint32_t internal_id = 0x80000000u;
 static uint8_t reply[DEV_REPLY_MAX];
 uint32_t dev_executed;
+dev_counters dev_last;
+__attribute__((weak)) uint64_t board_insns(void) { return 0; }
 static int have_store;
 /* the core could not be given the durable state back (after a trap, or a
  * failed commit): it must not run on a partial state, so every request is
@@ -103,7 +105,9 @@ static int persist(const uint8_t *init, uint32_t init_len) {
   if (!b) return -1;
   memcpy(b, reply + 6, (uint32_t)n);
   uint64_t version = get64(b);
+  uint64_t t0 = board_insns();
   int rc = vs_commit(init, init_len, b, (uint32_t)n);
+  dev_last.store_insns = board_insns() - t0;
   free(b);
   if (rc != VS_OK) return -1;
   put64(ack, version);
@@ -145,7 +149,20 @@ static int restore(void) {
 
 static uint8_t saved[DEV_REPLY_MAX];
 
+static const uint8_t *request(const uint8_t *req, uint32_t len, uint32_t *reply_len);
+
 const uint8_t *dev_request(const uint8_t *req, uint32_t len, uint32_t *reply_len) {
+  uint64_t t0 = board_insns(), i0 = ve_import_insns;
+  uint32_t c0 = ve_import_calls;
+  dev_last.store_insns = 0;
+  const uint8_t *r = request(req, len, reply_len);
+  dev_last.insns = board_insns() - t0;
+  dev_last.import_insns = ve_import_insns - i0;
+  dev_last.import_calls = ve_import_calls - c0;
+  return r;
+}
+
+static const uint8_t *request(const uint8_t *req, uint32_t len, uint32_t *reply_len) {
   int tr;
   dev_executed++;
   if (halted) {

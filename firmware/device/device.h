@@ -13,6 +13,10 @@ int dev_init(void);
 const uint8_t *dev_request(const uint8_t *req, uint32_t len, uint32_t *reply_len);
 /* Requests executed by the core (not counting internal ones): for the fault tests. */
 extern uint32_t dev_executed;
+/* The last request, in guest instructions (board_insns; 0 without a counter):
+ * all of it, inside the crypto imports, inside the flash store commit. */
+typedef struct { uint64_t insns, import_insns, store_insns; uint32_t import_calls; } dev_counters;
+extern dev_counters dev_last;
 
 /* Board hook (firmware/storage/flash.h): the flash the state lives in. Without
  * one (NULL) every state-changing request is answered INTERNAL: nothing is

@@ -14,6 +14,8 @@ static Z_core_instance_t inst;
 static struct Z_vigil_instance_t host = { &inst };
 static int live = 0, rt_ready = 0;
 static char trap_msg[96];
+uint64_t ve_import_insns;
+uint32_t ve_import_calls;
 
 static vc_mem mem_of(struct Z_vigil_instance_t *h) {
   vc_mem m = { h->core->w2c_memory.data, h->core->w2c_memory.size };
@@ -31,7 +33,7 @@ static vc_mem mem_of(struct Z_vigil_instance_t *h) {
 #define P4 a, b, c, d
 #define P5 a, b, c, d, e
 #define DEF(name, n, sig) \
-  u32 Z_vigilZ_##name(struct Z_vigil_instance_t *h, A##n) { return (u32)vc_##name(mem_of(h), P##n); }
+  u32 Z_vigilZ_##name(struct Z_vigil_instance_t *h, A##n) { return (u32)VE_TIMED_IMPORT(vc_##name(mem_of(h), P##n)); }
 VIGIL_IMPORTS(DEF)
 
 void Z_vigilZ_abort(struct Z_vigil_instance_t *h, u32 msg, u32 file, u32 line, u32 col) {

@@ -8,6 +8,9 @@
 #include "imports.h"
 #include "../shim/vigil_crypto.h"
 #include "wasm3.h"
+#ifdef VE_WASM3_MEMORY_LIMIT
+#include "m3_env.h" /* M3Runtime.memoryLimit: the linear memory allocated is capped below its page count */
+#endif
 
 extern const uint8_t vigil_core_wasm[];
 extern const uint32_t vigil_core_wasm_len;
@@ -20,6 +23,8 @@ static IM3Environment env;
 static IM3Runtime rt;
 static IM3Function f_input, f_handle, f_output, f_pages;
 static char trap_msg[96];
+uint64_t ve_import_insns;
+uint32_t ve_import_calls;
 
 static vc_mem mem_of(IM3Runtime r) {
   uint32_t size = 0;
@@ -42,7 +47,7 @@ static vc_mem mem_of(IM3Runtime r) {
   static m3ApiRawFunction(imp_##name) { \
     (void)_ctx; (void)_mem; \
     m3ApiReturnType(int32_t); ARGS##n; \
-    m3ApiReturn(vc_##name(mem_of(runtime), P##n)); \
+    m3ApiReturn(VE_TIMED_IMPORT(vc_##name(mem_of(runtime), P##n))); \
   }
 VIGIL_IMPORTS(DEF)
 
@@ -71,6 +76,9 @@ int ve_load(void) {
   drop();
   if (!env && !(env = m3_NewEnvironment())) return -1;
   if (!(rt = m3_NewRuntime(env, VE_WASM3_STACK, NULL))) return -1;
+#ifdef VE_WASM3_MEMORY_LIMIT
+  rt->memoryLimit = VE_WASM3_MEMORY_LIMIT; /* accesses past it trap (bounds-checked) */
+#endif
   if ((r = m3_ParseModule(env, &mod, vigil_core_wasm, vigil_core_wasm_len))) return fail(r);
   if ((r = m3_LoadModule(rt, mod))) { m3_FreeModule(mod); return fail(r); }
 #define LINK(name, n, sig) \

@@ -22,4 +22,13 @@ const char *ve_name(void);
 /* Last trap message (for logs). */
 const char *ve_trap_message(void);
 
+/* Instruction accounting for the bench: board_insns() is the board's count of
+ * retired guest instructions (qemu -icount; 0 where there is none); each
+ * engine adds the instructions spent inside the crypto imports. */
+uint64_t board_insns(void);
+extern uint64_t ve_import_insns;
+extern uint32_t ve_import_calls;
+#define VE_TIMED_IMPORT(call) __extension__({ uint64_t t0_ = board_insns(); int32_t r_ = (int32_t)(call); \
+  ve_import_insns += board_insns() - t0_; ve_import_calls++; r_; })
+
 #endif

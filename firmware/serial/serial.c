@@ -54,11 +54,17 @@ static void execute(uint8_t kind, uint32_t seq, const uint8_t *pl, uint32_t n, u
     return;
   }
   if (kind == SER_STATS) {
-    /* u32 executed | u32 nacks | u32 replays | u32 heap bytes in use (0: unknown) | u32 wasm pages */
-    uint8_t f[SER_HDR + 20 + 4], *p = f + SER_HDR;
+    /* u32 executed | u32 nacks | u32 replays | u32 heap bytes in use (0: unknown) | u32 wasm pages |
+     * the last request in guest instructions (0: no counter): u64 all | u64 in crypto imports |
+     * u32 import calls | u64 in the flash store commit */
+    uint8_t f[SER_HDR + 48 + 4], *p = f + SER_HDR;
     put32(p, dev_executed); put32(p + 4, ser_nacks); put32(p + 8, ser_replays);
     put32(p + 12, ser_heap_used()); put32(p + 16, ve_memory_pages());
-    ser_write(f, frame(f, SER_STATS_REPLY, seq, p, 20));
+    put32(p + 20, (uint32_t)(dev_last.insns >> 32)); put32(p + 24, (uint32_t)dev_last.insns);
+    put32(p + 28, (uint32_t)(dev_last.import_insns >> 32)); put32(p + 32, (uint32_t)dev_last.import_insns);
+    put32(p + 36, dev_last.import_calls);
+    put32(p + 40, (uint32_t)(dev_last.store_insns >> 32)); put32(p + 44, (uint32_t)dev_last.store_insns);
+    ser_write(f, frame(f, SER_STATS_REPLY, seq, p, 48));
     return;
   }
   if (kind != SER_REQ) { nack(seq, NACK_KIND); return; }

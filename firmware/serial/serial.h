@@ -1,7 +1,8 @@
 /* Device end of the serial framing (docs/firmware.md §Serial framing):
  *   u16 magic (0xAA55 host→device, 0x5AA5 device→host) | u8 kind | u32 seq |
  *   u32 len | payload[len] | u32 crc32 (IEEE, over kind..payload); big-endian.
- * Kinds: 1 request, 2 reply, 3 nack (payload: u8 reason), 4 hello, 5 hello reply.
+ * Kinds: 1 request, 2 reply, 3 nack (payload: u8 reason), 4 hello, 5 hello reply,
+ * 6 stats, 7 stats reply (counters, see serial.c execute()).
  * A frame with a bad CRC, a length over the limit or cut short is NACKed and
  * never executed; a request whose seq equals the last executed one gets the
  * cached reply again without running twice. */

@@ -10,6 +10,8 @@ export class Device {
   readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   stderr = "";
+  /** The last bytes of stdout, frames or not (a board's boot message). */
+  raw = "";
   private decoder = new FrameDecoder(MAGIC_REP);
   private frames: Frame[] = [];
   private wake: (() => void) | null = null;
@@ -18,7 +20,11 @@ export class Device {
 
   constructor(command: string, args: string[], cwd?: string) {
     this.child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], cwd });
-    this.child.stdout!.on("data", (d: Buffer) => { this.frames.push(...this.decoder.push(new Uint8Array(d))); this.wake?.(); });
+    this.child.stdout!.on("data", (d: Buffer) => {
+      this.raw = (this.raw + d.toString("latin1")).slice(-200);
+      this.frames.push(...this.decoder.push(new Uint8Array(d)));
+      this.wake?.();
+    });
     this.child.stderr!.on("data", (d: Buffer) => { this.stderr += d.toString(); });
     this.child.stdin!.on("error", () => { /* the device died: reported through `exited` */ });
     this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => { this.gone = true; this.wake?.(); resolve({ code, signal }); }));
@@ -41,9 +47,13 @@ export class Device {
 
   request(frame: Uint8Array, timeoutMs?: number) { return this.exchange(Kind.REQUEST, frame, Kind.REPLY, timeoutMs); }
   stats() { return this.exchange(Kind.STATS, new Uint8Array(0), Kind.STATS_REPLY); }
-  async hello(): Promise<string | null> {
-    const p = await this.exchange(Kind.HELLO, new Uint8Array(0), Kind.HELLO_REPLY);
-    return p ? new TextDecoder().decode(p.subarray(3, 3 + p[2])) : null;
+  /** Hello, repeated until answered: a UART drops what arrives before the firmware enables it. */
+  async hello(timeoutMs = 60_000): Promise<string | null> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && !this.gone;) {
+      const p = await this.exchange(Kind.HELLO, new Uint8Array(0), Kind.HELLO_REPLY, 1000);
+      if (p) return new TextDecoder().decode(p.subarray(3, 3 + p[2]));
+    }
+    return null;
   }
 
   /** End of input, then wait for the exit (killed after `ms`). */
