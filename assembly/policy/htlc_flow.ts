@@ -114,3 +114,19 @@ export function checkForward(p: Policy, out: StateHtlc, inc: Incoming): CoreErro
   if (e !== null) return e;
   return p.check(Rule.COMMITMENT_HTLC_RECEIVED_SPENDS_ACTIVE_UTXO, inc.channelActive, "the incoming channel is not proven open on chain");
 }
+
+/**
+ * New HTLCs of ours on our own commitment: each must be in the last commitment we signed for the
+ * peer (BOLT 2: update_add_htlc, then commitment_signed for the peer's commitment first), where
+ * the payment or routing rules authorized it; else it is an offered HTLC nothing balances
+ * (policy-commitment-htlc-routing-balance).
+ */
+export function checkHolderOffered(p: Policy, added: StateHtlc[], signedForPeer: StateHtlc[]): CoreError | null {
+  const unsigned = htlcsMinus(added, signedForPeer);
+  for (let i = 0; i < unsigned.length; i++) {
+    if (!unsigned[i].ours) continue;
+    return p.check(Rule.COMMITMENT_HTLC_ROUTING_BALANCE, false,
+      "an HTLC of ours (" + unsigned[i].amountMsat.toString() + " msat) that no commitment we signed for the peer carried");
+  }
+  return null;
+}

@@ -28,10 +28,10 @@ import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sig
 import { Channel, ChannelSetup, ChannelType, MAX_SCRIPT, MAX_SETTLED } from "./channel";
 import { CounterpartyState, HolderState, StateHtlc } from "./counterparty_state";
 import { findChannel, idKey } from "./channels";
-import { paymentAllowed, recordPayment, velocityClock } from "./payments";
-import { FlowState, Incoming, checkDeltas, checkForward, outflow } from "../policy/htlc_flow";
+import { paymentAllowed, recordPayment, unrecordPayment, velocityClock } from "./payments";
+import { FlowState, Incoming, checkDeltas, checkForward, checkHolderOffered, htlcsMinus, outflow } from "../policy/htlc_flow";
 import { Send, checkMerchant, inWindow, valueIn } from "../policy/payments";
-import { bytesEqual } from "../codec/bytes";
+import { bytesEqual, compareBytes } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { checkNodeView } from "../chain/follower";
 import { SIGNER } from "./state";
@@ -178,8 +178,24 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
   return null;
 }
 
-function payloadDigest(r: Reader, start: i32, end: i32): Uint8Array {
-  return sha256(r.buf.subarray(start, end));
+/**
+ * A state in canonical form: its fields with the HTLCs sorted, so a retransmission that lists
+ * the same HTLCs in another order is the same content (policy-commitment-retry-same).
+ */
+function canonicalState(number: u64, point: Uint8Array, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): Uint8Array {
+  const sorted = htlcs.slice(0);
+  sorted.sort(compareHtlcs);
+  const w = new Writer(64 + 45 * sorted.length);
+  w.u64(number).bytes(point).u32(feerate).u64(toHolder).u64(toCounterparty).u16(<u16>sorted.length);
+  for (let i = 0; i < sorted.length; i++) sorted[i].write(w);
+  return w.finish();
+}
+
+function compareHtlcs(a: StateHtlc, b: StateHtlc): i32 {
+  if (a.ours != b.ours) return a.ours ? -1 : 1;
+  if (a.amountMsat != b.amountMsat) return a.amountMsat < b.amountMsat ? -1 : 1;
+  if (a.cltvExpiry != b.cltvExpiry) return a.cltvExpiry < b.cltvExpiry ? -1 : 1;
+  return compareBytes(a.paymentHash, b.paymentHash);
 }
 
 function signCounterparty(r: Reader, w: Writer): CoreError | null {
@@ -201,7 +217,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   const st = c!.counterparty;
   const setup = c!.setup!;
   const p = SIGNER.policy;
-  const digest = payloadDigest(r, start + 32, contentEnd);
+  const digest = sha256(canonicalState(number, point, feerate, toHolder, toCounterparty, htlcs));
   // Order: the next number, or a retry of the last one with the same content.
   const retry = st.next > 0 && number == st.next - 1;
   if (!retry && number != st.next) return invalidState("commitment " + number.toString() + " out of order (next is " + st.next.toString() + ")");
@@ -220,6 +236,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   // Value flow since the last commitment we signed for the peer, and each HTLC of ours that goes out now.
   let out: u64 = 0;
   const payments = new Array<StateHtlc>();
+  let failedBack = new Array<StateHtlc>();
   if (!retry) {
     if (st.next > 0) {
       const prev = new FlowState(c!.lastToHolderMsat, st.lastHtlcs), next = new FlowState(toHolder, htlcs);
@@ -229,14 +246,20 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
       e = checkTransferred(out, hostTime);
       if (e !== null) return e;
     }
-    for (let i = 0; i < htlcs.length; i++) {
-      if (!htlcs[i].ours) continue;
-      let known = false;
-      for (let k = 0; k < st.lastHtlcs.length && !known; k++) known = st.lastHtlcs[k].same(htlcs[i]);
-      if (known) continue;
-      e = checkOffered(c!, htlcs[i], hostTime, payments);
+    // New HTLCs of ours: those not in the last state we signed (as multisets: a copy is new).
+    const added = htlcsMinus(htlcs, st.lastHtlcs);
+    for (let i = 0; i < added.length; i++) {
+      if (!added[i].ours) continue;
+      e = checkOffered(c!, added[i], payments);
       if (e !== null) return e;
     }
+    // The payment rules per payment hash, every new part at once (a duplicate cannot pay twice).
+    for (let i = 0; i < payments.length; i++) {
+      e = paymentAllowed(payments[i].paymentHash, payments[i].amountMsat, hostTime);
+      if (e !== null) return e;
+    }
+    // An HTLC of ours that failed back pays nothing: the invoice may be paid again (a retry).
+    if (st.next > 0) failedBack = failedPayments(htlcsMinus(st.lastHtlcs, htlcs), c!.settled);
   }
   // Build the peer's commitment ourselves and sign it.
   const sec = c!.secrets, cp = setup.counterparty!;
@@ -255,6 +278,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   if (sigs === null) return new CoreError(Code.INTERNAL, "signing failed");
   // Record before the signatures leave (write-ahead).
   if (!retry) {
+    for (let i = 0; i < failedBack.length; i++) unrecordPayment(failedBack[i].paymentHash, failedBack[i].amountMsat);
     for (let i = 0; i < payments.length; i++) recordPayment(payments[i].paymentHash, payments[i].amountMsat, hostTime);
     if (out > 0) {
       const book = SIGNER.payments, clock = velocityClock(hostTime);
@@ -291,7 +315,7 @@ function checkTransferred(out: u64, hostTime: u64): CoreError | null {
  * routing rules), or a payment of ours (the payment rules; `payments` collects
  * it to be recorded once the commitment is signed).
  */
-function checkOffered(c: Channel, h: StateHtlc, hostTime: u64, payments: StateHtlc[]): CoreError | null {
+function checkOffered(c: Channel, h: StateHtlc, payments: StateHtlc[]): CoreError | null {
   const p = SIGNER.policy;
   let e = checkMerchant(p, h.amountMsat, "an HTLC we offer");
   if (e !== null) return e;
@@ -301,10 +325,26 @@ function checkOffered(c: Channel, h: StateHtlc, hostTime: u64, payments: StateHt
     e = p.check(Rule.COMMITMENT_HTLC_OFFERED_HASH_MATCHES, false, "an offered HTLC that neither forwards a received one nor pays a shown invoice");
     if (e !== null) return e;
   }
-  e = paymentAllowed(h.paymentHash, h.amountMsat, hostTime);
-  if (e !== null) return e;
+  // A payment: its parts with the same hash are summed (payments holds one entry per hash).
+  for (let i = 0; i < payments.length; i++) {
+    if (!bytesEqual(payments[i].paymentHash, h.paymentHash)) continue;
+    payments[i] = new StateHtlc(true, payments[i].amountMsat + h.amountMsat, h.cltvExpiry, h.paymentHash);
+    return null;
+  }
   payments.push(h);
   return null;
+}
+
+/** Our HTLCs gone without a preimage shown: failed back to us (their payment did not happen). */
+function failedPayments(removed: StateHtlc[], settled: Uint8Array[]): StateHtlc[] {
+  const out = new Array<StateHtlc>();
+  for (let i = 0; i < removed.length; i++) {
+    if (!removed[i].ours) continue;
+    let shown = false;
+    for (let k = 0; k < settled.length && !shown; k++) shown = bytesEqual(settled[k], removed[i].paymentHash);
+    if (!shown) out.push(removed[i]);
+  }
+  return out;
 }
 
 /** A received HTLC with `hash` on another ready channel (our latest view of either commitment), or null. */
@@ -480,7 +520,7 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (found === null) return why[0];
   const c = found!;
   const st = c.holder;
-  const content = r.buf.slice(start, end);
+  const content = canonicalState(f.number, new Uint8Array(0), f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   const retry = st.validated > 0 && f.number == st.validated - 1;
   if (!retry && f.number != st.validated) return invalidState("holder commitment " + f.number.toString() + " out of order (next is " + st.validated.toString() + ")");
   const p = SIGNER.policy;
@@ -495,9 +535,15 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (e !== null) return e;
   e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (e !== null) return e;
-  if (!retry && st.validated > 0) {
-    const prev = readFields(new Reader(st.last));
-    e = checkDeltas(p, new FlowState(prev.toHolder, prev.htlcs), new FlowState(f.toHolder, f.htlcs), c.settled);
+  if (!retry) {
+    const prevHtlcs = st.validated > 0 ? readFields(new Reader(st.last)).htlcs : new Array<StateHtlc>();
+    if (st.validated > 0) {
+      const prev = readFields(new Reader(st.last));
+      e = checkDeltas(p, new FlowState(prev.toHolder, prev.htlcs), new FlowState(f.toHolder, f.htlcs), c.settled);
+      if (e !== null) return e;
+    }
+    // BOLT 2: an HTLC we add is in the peer's commitment (which we signed, under the payment or routing rules) before ours.
+    e = checkHolderOffered(p, htlcsMinus(f.htlcs, prevHtlcs), c.counterparty.lastHtlcs);
     if (e !== null) return e;
   }
   const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);

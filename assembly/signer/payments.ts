@@ -108,6 +108,14 @@ export function recordPayment(hash: Uint8Array, amount: u64, t: u64): void {
   SIGNER.touch("payments");
 }
 
+/** An HTLC of ours failed back: what it paid towards its invoice is paid no more (the velocity log keeps it). */
+export function unrecordPayment(hash: Uint8Array, amount: u64): void {
+  const inv = SIGNER.payments.invoice(hash);
+  if (inv === null) return;
+  inv!.paidMsat = inv!.paidMsat > amount ? inv!.paidMsat - amount : 0;
+  SIGNER.touch("payments");
+}
+
 export function authorizePayment(hash: Uint8Array, amount: u64, t: u64): CoreError | null {
   const e = paymentAllowed(hash, amount, t);
   if (e === null) recordPayment(hash, amount, t);

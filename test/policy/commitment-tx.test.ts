@@ -31,7 +31,7 @@ const shapeOf = (script: Uint8Array) => values(script).length;
 
 /** Our commitment 1 of an anchors (or static_remotekey) channel with one HTLC each way and a dust HTLC; commitment 0 validated. */
 function scenario(anchors = true) {
-  const s = signer({ allowPush: true });
+  const s = signer({ allowPush: true, filters: ["policy-commitment-payment-invoiced"] });
   const id = channelId(1);
   const ours = s.newChannel(id, VALUE);
   s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, channelType: anchors ? "anchors" : "static_remotekey", pushMsat: 100_000_000n }));
@@ -45,6 +45,8 @@ function scenario(anchors = true) {
       { ours: false, amountMsat: 5_000_000n, cltvExpiry: 600_300, paymentHash: key("in") },
     ],
   };
+  // BOLT 2: the peer's commitment carries our new HTLCs (signed by us) before ours does.
+  for (const st of [st0, st1]) signCounterpartyCommitment(s, id, { ...st, point: point("peer point " + st.number) }, 1_700_000_000n);
   const pt = perCommitmentPoint(s, id, 1n);
   const honest = honestCommitment(s, ours, st1, pt, true, anchors);
   const sigs = peerSignatures(s, id, ours, st1, anchors);

@@ -38,13 +38,14 @@ function closing() {
   s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, pushMsat: PUSH }));
   allowlistAdd(s, "address", btc.Address({ ...btc.TEST_NETWORK, bech32: "bcrt" }).encode(btc.OutScript.decode(wallet)));
   const st0: TestState = { number: 0n, feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: PUSH, htlcs: [] };
-  for (const st of [st0, st1(1n)]) { const g = peerSignatures(s, id, ours, st); validateHolderCommitment(s, id, st, g.sig, g.htlcSigs); }
-  revokeHolderCommitment(s, id, 0n);
   const seed = key("peer seed");
   const peerSecret = (n: bigint) => perCommitmentSecret(s, seed, INITIAL - n);
   const peerPoint = (n: bigint) => secp256k1.getPublicKey(peerSecret(n), true);
+  // BOLT 2 order: the peer's commitment (signed by us) carries our new HTLC before ours does.
   for (const st of [st0, st1(1n)]) signCounterpartyCommitment(s, id, { ...st, point: peerPoint(st.number) }, 1_700_000_000n);
   validateCounterpartyRevocation(s, id, 0n, peerSecret(0n));
+  for (const st of [st0, st1(1n)]) { const g = peerSignatures(s, id, ours, st); validateHolderCommitment(s, id, st, g.sig, g.htlcSigs); }
+  revokeHolderCommitment(s, id, 0n);
   return { s, id, ours, peerPoint, mine: honestCommitment(s, ours, st1(1n), perCommitmentPoint(s, id, 1n), true) };
 }
 

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { Signer, Code, SignerError, type Basepoints } from "../../host/signer.js";
-import { perCommitmentPoint, revokeHolderCommitment, signHolderCommitment, validateHolderCommitment, type HolderState } from "../../host/commitments.js";
+import { perCommitmentPoint, revokeHolderCommitment, signCounterpartyCommitment, signHolderCommitment, validateHolderCommitment, type HolderState } from "../../host/commitments.js";
 import { expectRefused } from "./attack.js";
 import { channelId, key, peerSignatures, setup, signer } from "./fixtures.js";
 
@@ -13,7 +13,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const fail = (f: () => unknown) => { try { f(); } catch (e) { return e as SignerError; } throw new Error("expected an error"); };
 
 function open() {
-  const s = signer();
+  const s = signer({ filters: ["policy-commitment-payment-invoiced"] });
   const id = channelId(1);
   const ours = s.newChannel(id, VALUE);
   s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }));
@@ -22,6 +22,11 @@ function open() {
 }
 
 const peerSigs = (s: Signer, id: Uint8Array, ours: Basepoints, st: HolderState) => peerSignatures(s, id, ours, st);
+
+/** BOLT 2 order: we sign the peer's commitments 0..n of the same states (our new HTLCs appear there first). */
+function peerFirst(s: Signer, id: Uint8Array, states: HolderState[]) {
+  for (const st of states) signCounterpartyCommitment(s, id, { ...st, point: secp256k1.getPublicKey(key("peer point " + st.number), true) }, 1_700_000_000n);
+}
 
 describe("our commitments", () => {
   it("the peer's signature must verify on the commitment the signer builds", () => {
@@ -39,6 +44,7 @@ describe("our commitments", () => {
     validateHolderCommitment(s, id, state(0n), s0.sig, s0.htlcSigs);
     expectRefused(s, "policy-revoke-new-commitment-signed", () => revokeHolderCommitment(s, id, 0n));
     const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: true, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+    peerFirst(s, id, [state(0n), st1]);
     const s1 = peerSigs(s, id, ours, st1);
     expect(s1.htlcSigs).toHaveLength(1);
     expect(fail(() => validateHolderCommitment(s, id, st1, s1.sig, [])).code).toBe(Code.INVALID_ARGUMENT); // HTLC signature missing
@@ -85,6 +91,7 @@ describe("mutual close", async () => {
     validateHolderCommitment(s, id, st0, s0.sig, s0.htlcSigs);
     if (htlc) {
       const st1 = state(1n, { toHolderMsat: VALUE * 1000n - 8_000_000n, htlcs: [{ ours: true, amountMsat: 8_000_000n, cltvExpiry: 600_000, paymentHash: key("in") }] });
+      peerFirst(s, id, [state(0n), st1]);
       const s1 = peerSigs(s, id, ours, st1);
       validateHolderCommitment(s, id, st1, s1.sig, s1.htlcSigs);
     }

@@ -138,13 +138,13 @@ export const MUTATION_KINDS: Record<string, string> = {
   "per-commitment-point-invalid": "a per-commitment point that is not a point of the curve",
   "payment-without-invoice": "a new HTLC of ours for a payment hash no invoice was shown for",
   "payment-over-invoice": "a new HTLC of ours that alone pays more than its invoice plus the fee budget",
-  "payment-duplicated": "(known gap) a copy of an HTLC of ours (same hash, amount, expiry) that makes the payment exceed its invoice plus budget",
+  "payment-duplicated": "a copy of an HTLC of ours (same hash, amount, expiry) that makes the payment exceed its invoice plus budget",
   "node-tx-byte-flipped": "one byte of the node's commitment tx, HTLC tx or witness script (not the framing) differs from BOLT 3's",
   "node-tx-field-changed": "the node's commitment tx with another version, locktime, sequence, funding outpoint or output amount, or one HTLC tx left out",
   "node-tx-stale": "the node sends the txs of the previous commitment with the new state",
   "peer-signature-invalid": "the peer's commitment signature is the previous commitment's, or has a bit flipped",
   "htlc-signature-invalid": "an HTLC signature is missing, swapped with another, or has a bit flipped",
-  "holder-htlc-never-offered": "(known gap) our commitment adds an HTLC of ours that no commitment we signed for the peer had, and no invoice was shown",
+  "holder-htlc-never-offered": "our commitment adds an HTLC of ours that no commitment we signed for the peer had, and no invoice was shown",
   "revocation-secret-wrong": "the peer's revocation carries random bytes, the next commitment's secret, or the secret with a bit flipped",
   "revocation-out-of-order": "the peer revokes the commitment after (not yet superseded) or before (already revoked) the next one",
   "preimage-of-no-htlc-of-ours": "htlc_preimage with a random preimage, or the preimage of an HTLC the peer offered",
@@ -234,11 +234,10 @@ export function explainable(prev: { toHolderMsat: bigint; htlcs: StateHtlc[] }, 
 // ---------------------------------------------------------------- one history
 
 /**
- * `knownGaps`: also the legal flows and mutations that the core gets wrong today
- * (KNOWN_GAPS in property.test.ts): payment retries after a failure and
- * retransmissions listing the HTLCs in another order (legal: refused today), a
- * duplicated HTLC of ours and an HTLC of ours that appears first on our own
- * commitment (illegal: accepted today).
+ * `knownGaps`: also the flows and mutations of the gaps this test found (fixed
+ * in the core; on by default): payment retries after a failure and
+ * retransmissions listing the HTLCs in another order (legal), a duplicated HTLC
+ * of ours and an HTLC of ours that appears first on our own commitment (illegal).
  */
 export interface Options { maxActions: number; trailerRate: number; forceCloseRate: number; mutate: boolean; knownGaps: boolean }
 
