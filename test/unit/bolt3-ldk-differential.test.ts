@@ -28,13 +28,14 @@ const lenPrefixed = (body: number[]) => Uint8Array.from([...bigsize(body.length)
 interface H { offered: boolean; amountMsat: bigint; cltv: number; hash: Uint8Array }
 
 describe("BOLT 3 commitments vs LDK", () => {
-  it("1 000 random states (both channel types, dust and duplicate HTLCs): LDK rebuilds the core's transaction", () => {
+  it("1 000 random states (both channel types, dust and duplicate HTLCs): LDK rebuilds the core's transaction", async () => {
     const s = new Signer();
     const r = rng(0x1d1c);
     const key = () => secp256k1.utils.randomSecretKey(r.bytes(48));
     const pub = (k: Uint8Array) => secp256k1.getPublicKey(k, true);
     let checked = 0, withHtlcs = 0, trimmed = 0, anchorsCases = 0;
     for (let i = 0; i < 1000; i++) {
+      if (i % 100 === 99) await new Promise<void>((r) => setImmediate(r)); // keep the vitest worker's RPC answered on a loaded machine
       const anchors = i % 2 === 1;
       const b = { pay: pub(key()), rev: pub(key()), delayed: pub(key()), htlc: pub(key()), funding: pub(key()) };
       const c = { pay: pub(key()), rev: pub(key()), delayed: pub(key()), htlc: pub(key()), funding: pub(key()) };
