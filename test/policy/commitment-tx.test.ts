@@ -34,7 +34,7 @@ function scenario(anchors = true) {
   const s = signer({ allowPush: true, filters: ["policy-commitment-payment-invoiced"] });
   const id = channelId(1);
   const ours = s.newChannel(id, VALUE);
-  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, channelType: anchors ? "anchors" : "static_remotekey", pushMsat: 100_000_000n }));
+  s.readyChannel(setup(1, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n, channelType: anchors ? "anchors" : "static-remotekey", pushMsat: 100_000_000n }));
   const st0: TestState = { number: 0n, feeratePerKw: 1000, toHolderMsat: 900_000_000n, toCounterpartyMsat: 100_000_000n, htlcs: [] };
   const s0 = peerSignatures(s, id, ours, st0, anchors);
   validateHolderCommitment(s, id, st0, s0.sig, s0.htlcSigs);

@@ -40,13 +40,15 @@ export function setup(n: number, over: Partial<ChannelSetup> = {}): ChannelSetup
 export interface TestState { number: bigint; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: Array<{ ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }> }
 
 /**
- * The 0x8212/0x8215 payload of commitment `st` of channel `n` (its setup() defaults, dust 354):
+ * The 0x8212/0x8215 payload of commitment `st` of the channel with setup `su` (default: setup(n), dust 354):
  * `holder` = we broadcast (point = ours), else the peer broadcasts (point = the peer's).
  */
-export function commitmentToolRequest(ours: Basepoints, st: TestState, point: Uint8Array, holder: boolean, anchors = true, n = 1): Writer {
-  const peer = peerBasepoints();
+export function commitmentToolRequest(ours: Basepoints, st: TestState, point: Uint8Array, holder: boolean, anchors = true, n = 1, su: ChannelSetup = setup(n, { holderDustLimitSat: 354n, counterpartyDustLimitSat: 354n }), peer: Basepoints = peerBasepoints()): Writer {
   const [toB, toC] = holder ? [st.toHolderMsat, st.toCounterpartyMsat] : [st.toCounterpartyMsat, st.toHolderMsat];
-  const w = new Writer().u8(anchors ? 1 : 0).bytes(setup(n).fundingTxid).u32(0).u64(st.number).u32(144).u64(354n).u64(BigInt(st.feeratePerKw)).u64(toB).u64(toC).u8(holder ? 1 : 0).bytes(point);
+  const w = new Writer().u8(anchors ? 1 : 0).bytes(su.fundingTxid).u32(su.fundingVout).u64(st.number)
+    .u32(holder ? su.counterpartySelectedContestDelay : su.holderSelectedContestDelay)
+    .u64((holder ? su.holderDustLimitSat : su.counterpartyDustLimitSat) ?? 354n)
+    .u64(BigInt(st.feeratePerKw)).u64(toB).u64(toC).u8(holder === su.isOutbound ? 1 : 0).bytes(point);
   const keys = holder
     ? [ours.payment, ours.delayedPayment, ours.htlc, ours.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]
     : [peer.payment, peer.delayedPayment, peer.htlc, peer.funding, ours.payment, ours.revocation, ours.htlc, ours.funding];
@@ -83,14 +85,8 @@ export function peerSignatures(s: Signer, id: Uint8Array, ours: Basepoints, st: 
  * The peer's signatures on our commitment `st` of a channel with `our` basepoints and setup `su`
  * (the core's signing tool with the peer's secrets, as the peer would compute them).
  */
-export function peerSignsHolder(s: Signer, our: Basepoints, su: ChannelSetup, st: { number: bigint; feeratePerKw: number; toHolderMsat: bigint; toCounterpartyMsat: bigint; htlcs: Array<{ ours: boolean; amountMsat: bigint; cltvExpiry: number; paymentHash: Uint8Array }> }, point: Uint8Array, tag = "peer") {
-  const peer = peerBasepoints(tag);
-  const w = new Writer().u8(su.channelType === "static-remotekey" ? 0 : 1).bytes(su.fundingTxid).u32(su.fundingVout).u64(st.number)
-    .u32(su.counterpartySelectedContestDelay).u64(su.holderDustLimitSat ?? 354n).u64(BigInt(st.feeratePerKw)).u64(st.toHolderMsat).u64(st.toCounterpartyMsat)
-    .u8(su.isOutbound ? 1 : 0).bytes(point);
-  for (const k of [our.payment, our.delayedPayment, our.htlc, our.funding, peer.payment, peer.revocation, peer.htlc, peer.funding]) w.bytes(k);
-  w.u16(st.htlcs.length);
-  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+export function peerSignsHolder(s: Signer, our: Basepoints, su: ChannelSetup, st: TestState, point: Uint8Array, tag = "peer") {
+  const w = commitmentToolRequest(our, st, point, true, su.channelType !== "static-remotekey", 1, su, peerBasepoints(tag));
   const r = new Reader(s.request(0x8215, w.bytes(key(tag + "/funding")).bytes(key(tag + "/htlc")).u64(su.channelValueSat).finish()));
   const sig = r.varbytes();
   const htlcSigs: Uint8Array[] = [];

@@ -34,6 +34,7 @@ import { showInvoice } from "../../host/payments.js";
 import { derivePubkey, fundingScript, perCommitmentSecret, revocationPubkey } from "../../host/tools/bolt3.js";
 import { bolt11SignWithKey } from "../../host/tools/lightning.js";
 import { sighashV0 } from "../../host/tools/bitcoin.js";
+import { commitmentToolRequest } from "./fixtures.js";
 
 // ---------------------------------------------------------------- randomness
 
@@ -437,19 +438,7 @@ export class History {
 
   /** The 0x8212/0x8215 payload for commitment `st` broadcast by us (`holder`) or by the peer. */
   private toolPayload(holder: boolean, st: HolderState, point: Uint8Array): Writer {
-    const su = this.setup, o = this.ours, p = this.peer.bp;
-    const [toB, toC] = holder ? [st.toHolderMsat, st.toCounterpartyMsat] : [st.toCounterpartyMsat, st.toHolderMsat];
-    const w = new Writer().u8(this.anchors ? 1 : 0).bytes(su.fundingTxid).u32(su.fundingVout).u64(st.number)
-      .u32(holder ? su.counterpartySelectedContestDelay : su.holderSelectedContestDelay)
-      .u64(holder ? su.holderDustLimitSat! : su.counterpartyDustLimitSat!)
-      .u64(BigInt(st.feeratePerKw)).u64(toB).u64(toC).u8(holder === su.isOutbound ? 1 : 0).bytes(point);
-    const keys = holder
-      ? [o.payment, o.delayedPayment, o.htlc, o.funding, p.payment, p.revocation, p.htlc, p.funding]
-      : [p.payment, p.delayedPayment, p.htlc, p.funding, o.payment, o.revocation, o.htlc, o.funding];
-    for (const k of keys) w.bytes(k);
-    w.u16(st.htlcs.length);
-    for (const h of st.htlcs) w.u8(h.ours === holder ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
-    return w;
+    return commitmentToolRequest(this.ours, st, point, holder, this.anchors, 1, this.setup, this.peer.bp);
   }
 
   /** The commitment and HTLC txs an honest node builds for `st` (the core's BOLT 3 tool), as the request trailer. */
