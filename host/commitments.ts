@@ -27,16 +27,38 @@ function writeNodeTxs(w: Writer, t?: NodeTxs): Writer {
   return w;
 }
 
-/** Our signatures for the peer's commitment `state` (commitment_signed): the commitment's, then one per HTLC tx. */
-export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st: ChannelState, hostTime = BigInt(Math.floor(Date.now() / 1000)), nodeTxs?: NodeTxs): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
-  const w = new Writer().bytes(channelId).u64(st.number).bytes(st.point).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
-  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
-  const r = new Reader(s.request(CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT, writeNodeTxs(w.u64(hostTime), nodeTxs).finish()));
+/**
+ * A state described by its commitment's outputs, as LDK's CommitmentTransaction gives it: our and
+ * the peer's output values (sat, after the fee and anchors, 0 when trimmed) and the untrimmed HTLCs.
+ * The core restores the msat state (0x0410 / 0x0413, assembly/signer/commitment.ts fromOutputs).
+ */
+export interface DescribedState { number: bigint; point: Uint8Array; feeratePerKw: number; toHolderSat: bigint; toCounterpartySat: bigint; htlcs: StateHtlc[] }
+
+function writeHtlcs(w: Writer, htlcs: StateHtlc[]): Writer {
+  w.u16(htlcs.length);
+  for (const h of htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  return w;
+}
+
+function readSigs(reply: Uint8Array): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
+  const r = new Reader(reply);
   const sig = r.varbytes();
   const htlcSigs: Uint8Array[] = [];
   for (let i = 0, n = r.u16(); i < n; i++) htlcSigs.push(r.varbytes());
   r.finish();
   return { sig, htlcSigs };
+}
+
+/** Our signatures for the peer's commitment `state` (commitment_signed): the commitment's, then one per HTLC tx. */
+export function signCounterpartyCommitment(s: Signer, channelId: Uint8Array, st: ChannelState, hostTime = BigInt(Math.floor(Date.now() / 1000)), nodeTxs?: NodeTxs): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
+  const w = writeHtlcs(new Writer().bytes(channelId).u64(st.number).bytes(st.point).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat), st.htlcs);
+  return readSigs(s.request(CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT, writeNodeTxs(w.u64(hostTime), nodeTxs).finish()));
+}
+
+/** signCounterpartyCommitment for a state described by its outputs (0x0410). */
+export function signCounterpartyCommitmentTx(s: Signer, channelId: Uint8Array, st: DescribedState, hostTime = BigInt(Math.floor(Date.now() / 1000)), nodeTxs?: NodeTxs): { sig: Uint8Array; htlcSigs: Uint8Array[] } {
+  const w = writeHtlcs(new Writer().bytes(channelId).u64(st.number).bytes(st.point).u32(st.feeratePerKw).u64(st.toHolderSat).u64(st.toCounterpartySat), st.htlcs);
+  return readSigs(s.request(0x0410, writeNodeTxs(w.u64(hostTime), nodeTxs).finish()));
 }
 
 /** update_fulfill_htlc from the peer: the preimage of an HTLC we offered on this channel (policy-commitment-payment-settled-preimage). */
@@ -58,11 +80,20 @@ export function perCommitmentPoint(s: Signer, channelId: Uint8Array, number: big
 
 /** The peer's commitment_signed on our commitment `st`: its signature and one per HTLC tx (output order). */
 export function validateHolderCommitment(s: Signer, channelId: Uint8Array, st: HolderState, sig: Uint8Array, htlcSigs: Uint8Array[], nodeTxs?: NodeTxs): void {
-  const w = new Writer().bytes(channelId).u64(st.number).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat).u16(st.htlcs.length);
-  for (const h of st.htlcs) w.u8(h.ours ? 1 : 0).u64(h.amountMsat).u32(h.cltvExpiry).bytes(h.paymentHash);
+  const w = writeHtlcs(new Writer().bytes(channelId).u64(st.number).u32(st.feeratePerKw).u64(st.toHolderMsat).u64(st.toCounterpartyMsat), st.htlcs);
+  s.request(HolderMethod.VALIDATE_HOLDER_COMMITMENT, writeNodeTxs(writeSigs(w, sig, htlcSigs), nodeTxs).finish());
+}
+
+/** validateHolderCommitment for a state described by its outputs (0x0413). */
+export function validateHolderCommitmentTx(s: Signer, channelId: Uint8Array, st: Omit<DescribedState, "point">, sig: Uint8Array, htlcSigs: Uint8Array[], nodeTxs?: NodeTxs): void {
+  const w = writeHtlcs(new Writer().bytes(channelId).u64(st.number).u32(st.feeratePerKw).u64(st.toHolderSat).u64(st.toCounterpartySat), st.htlcs);
+  s.request(0x0413, writeNodeTxs(writeSigs(w, sig, htlcSigs), nodeTxs).finish());
+}
+
+function writeSigs(w: Writer, sig: Uint8Array, htlcSigs: Uint8Array[]): Writer {
   w.varbytes(sig).u16(htlcSigs.length);
   for (const x of htlcSigs) w.varbytes(x);
-  s.request(HolderMethod.VALIDATE_HOLDER_COMMITMENT, writeNodeTxs(w, nodeTxs).finish());
+  return w;
 }
 
 /** revoke_and_ack: the secret of our commitment `number`. */

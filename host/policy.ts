@@ -16,7 +16,7 @@ export const POLICY_FIELDS: Record<string, [number, Kind]> = {
   allowPush: [35, "bool"], routing: [37, "bool"], merchant: [39, "bool"],
   velocityWindowSecs: [41, "u32"], velocitySendMaxMsat: [43, "u64"], velocityFundingMaxSat: [45, "u64"],
   approvalAboveMsat: [47, "u64"], allowlistOnly: [49, "bool"], minFundingDepth: [51, "u32"],
-  heartbeatMaxAgeSecs: [53, "u32"], invoiceFeeBudgetPpm: [57, "u32"], oracleQuorum: [59, "u32"], velocityTransferMaxMsat: [63, "u64"],
+  heartbeatMaxAgeSecs: [53, "u32"], invoiceFeeBudgetPpm: [57, "u32"], oracleQuorum: [59, "u32"], velocityTransferMaxMsat: [63, "u64"], dustUntrackedMaxMsat: [65, "u64"],
 };
 const ORACLES_TYPE = 61; // oracles: x-only keys as hex
 const FILTER_TYPE = 55;

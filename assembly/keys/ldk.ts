@@ -7,6 +7,7 @@
 import { ExtendedKey, HARDENED, masterFromSeed } from "../bitcoin/bip32";
 import { Sha256, pubkeyCreate } from "../crypto";
 import { ChannelSecrets, NodeKeys } from "./scheme";
+import { p2wpkhOfKey } from "../bitcoin/script";
 
 export function ldkNodeKeys(seed: Uint8Array): NodeKeys | null {
   const master = masterFromSeed(seed);
@@ -54,4 +55,19 @@ export function ldkChannelSecrets(keys: NodeKeys, params: Uint8Array): ChannelSe
   s.delayedPaymentBasepoint = p3;
   s.htlcBasepoint = p4;
   return s;
+}
+
+/** KeysManager's m/1' (destination_script), m/2' (shutdown_pubkey) and m/5' (inbound_payment_key) from the master. */
+function ldkChild(keys: NodeKeys, index: u32): ExtendedKey | null { return keys.walletRoot.derive(HARDENED | index); }
+
+/** KeysManager::get_destination_script / get_shutdown_scriptpubkey: P2WPKH of m/1' or m/2'. */
+export function ldkOwnScript(keys: NodeKeys, shutdown: bool): Uint8Array | null {
+  const k = ldkChild(keys, shutdown ? 2 : 1);
+  return k === null ? null : p2wpkhOfKey(k.pubkey);
+}
+
+/** KeysManager's inbound_payment_key material (m/5'): LDK derives its payment-secret HMAC keys from it (ExpandedKey). */
+export function ldkInboundPaymentKey(keys: NodeKeys): Uint8Array | null {
+  const k = ldkChild(keys, 5);
+  return k === null ? null : k.secret!;
 }

@@ -9,7 +9,7 @@ import { Tx } from "../bitcoin/tx";
 import { ScriptType, classify, decodeScript, p2wshOf, witnessProgramOf } from "../bitcoin/script";
 import { hash160 } from "../crypto";
 import { CoreError } from "../protocol/errors";
-import { Commitment, CommitmentKeys, CommitmentParams, OutKind, ANCHOR_SAT } from "../bolt3/commitment";
+import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, ANCHOR_SAT, isTrimmed } from "../bolt3/commitment";
 import { anchorScript, offeredHtlcScript, receivedHtlcScript, toLocalScript, toRemoteAnchorsScript } from "../bolt3/scripts";
 import { Policy } from "./engine";
 import { Rule } from "./rules";
@@ -302,4 +302,20 @@ export function checkNodeHtlcTx(p: Policy, v: HtlcTxView, node: NodeTx): CoreErr
   }
   if (!d.found) return d.fail(Rule.HTLC_OTHER, "the transaction differs from the one BOLT 3 gives");
   return null;
+}
+
+/**
+ * A commitment described by its outputs (0x0410 / 0x0413): each HTLC listed must
+ * be above the dust limit plus its second-stage fee, and each balance output
+ * present (non-zero) at least the dust limit (BOLT 3 "Trimmed Outputs").
+ * `htlcs` are seen from the broadcaster.
+ */
+export function checkDescribedUntrimmed(p: Policy, htlcs: Htlc[], toBroadcasterSat: u64, toCountersignatorySat: u64, feeratePerKw: u64, dustLimitSat: u64, anchors: bool): CoreError | null {
+  for (let i = 0; i < htlcs.length; i++) {
+    const e = p.check(Rule.COMMITMENT_OUTPUTS_TRIMMED, !isTrimmed(htlcs[i], feeratePerKw, dustLimitSat, anchors),
+      "an HTLC of " + htlcs[i].amountMsat.toString() + " msat is below the dust limit and cannot be an output");
+    if (e !== null) return e;
+  }
+  return p.check(Rule.COMMITMENT_OUTPUTS_TRIMMED, (toBroadcasterSat == 0 || toBroadcasterSat >= dustLimitSat) && (toCountersignatorySat == 0 || toCountersignatorySat >= dustLimitSat),
+    "an output below the dust limit " + dustLimitSat.toString() + " sat");
 }

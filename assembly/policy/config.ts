@@ -45,6 +45,7 @@ namespace T {
   export const ORACLE_QUORUM: u64 = 59;
   export const ORACLE_KEYS: u64 = 61; // concatenated 32-byte x-only keys
   export const VELOCITY_TRANSFER_MAX_MSAT: u64 = 63;
+  export const DUST_UNTRACKED_MAX_MSAT: u64 = 65;
 }
 
 export class PolicyConfig {
@@ -87,6 +88,9 @@ export class PolicyConfig {
   velocityFundingMaxSat: u64 = 0;
   // policy-velocity-transferred (optional: 0 = off): value settled out of our channels per window
   velocityTransferMaxMsat: u64 = 0;
+  // policy-commitment-htlc-inflight-limit, for commitments the node describes by their outputs
+  // (0x0410 / 0x0413): value in no output (trimmed HTLCs and outputs, msat rounding)
+  dustUntrackedMaxMsat: u64 = 10_000_000;
   // policy-commitment-payment-approved (optional: 0 = off): payments above this need approval
   approvalAboveMsat: u64 = 0;
   // policy-commitment-payment-allowlisted (optional)
@@ -163,6 +167,7 @@ export class PolicyConfig {
     for (let i = 0; i < this.oracleKeys.length; i++) k.bytes(this.oracleKeys[i]);
     w.tlv(T.ORACLE_KEYS, k.finish());
     w.tlv(T.VELOCITY_TRANSFER_MAX_MSAT, new Writer(8).u64(this.velocityTransferMaxMsat).finish());
+    w.tlv(T.DUST_UNTRACKED_MAX_MSAT, new Writer(8).u64(this.dustUntrackedMaxMsat).finish());
   }
 }
 
@@ -211,6 +216,7 @@ export function decodePolicy(r: Reader): PolicyConfig | null {
     else if (t == T.INVOICE_FEE_BUDGET_PPM) c.invoiceFeeBudgetPpm = v.u32();
     else if (t == T.ORACLE_QUORUM) c.oracleQuorum = v.u32();
     else if (t == T.VELOCITY_TRANSFER_MAX_MSAT) c.velocityTransferMaxMsat = v.u64();
+    else if (t == T.DUST_UNTRACKED_MAX_MSAT) c.dustUntrackedMaxMsat = v.u64();
     else if (t == T.ORACLE_KEYS) {
       if (v.remaining() % 32 != 0 || v.remaining() > 32 * 16) { r.fail("oracle keys: up to 16 x-only keys of 32 bytes"); return null; }
       const keys = new Array<Uint8Array>();

@@ -29,24 +29,31 @@ function contains(list: Uint8Array[], h: Uint8Array): bool {
   return false;
 }
 
-/** Is `x` the sum of some subset of `amounts`? (exact up to EXACT_SUBSETS items, else 0 ≤ x ≤ the total) */
-function subsetSum(amounts: u64[], x: u64): bool {
+/**
+ * Is some subset sum of `amounts` in [lo, hi]? (exact up to EXACT_SUBSETS items, else
+ * only against the bounds 0 ≤ sum ≤ the total)
+ */
+function subsetSum(amounts: u64[], lo: u64, hi: u64): bool {
   let total: u64 = 0;
   for (let i = 0; i < amounts.length; i++) total += amounts[i];
-  if (x > total) return false;
+  if (lo > total) return false;
   if (amounts.length > EXACT_SUBSETS) return true;
   const n = amounts.length;
   for (let m = 0; m < (1 << n); m++) {
     let s: u64 = 0;
     for (let i = 0; i < n; i++) if (m & (1 << i)) s += amounts[i];
-    if (s == x) return true;
+    if (s >= lo && s <= hi) return true;
   }
   return false;
 }
 
-/** A state the node described: our balance (msat, before fees) and the HTLCs in flight. */
+/**
+ * A state the node described: our balance (msat, before fees), the HTLCs in flight and,
+ * for a commitment described by its outputs, the value in no output (`dustMsat`: trimmed
+ * HTLCs and outputs, msat rounding; 0 when the node gave the msat state).
+ */
 export class FlowState {
-  constructor(public toHolderMsat: u64, public htlcs: StateHtlc[]) {}
+  constructor(public toHolderMsat: u64, public htlcs: StateHtlc[], public dustMsat: u64 = 0) {}
   /** What we can still claim: our balance plus the HTLCs we offered that are not settled yet. */
   claim(): u64 {
     let c = this.toHolderMsat;
@@ -61,9 +68,18 @@ export class FlowState {
  * theirs that is fulfilled. One of ours settled to the peer needs its
  * preimage shown to us (its hash in `known`), else policy-commitment-payment-settled-preimage;
  * any other change is policy-routing-deltas-only-htlc.
+ *
+ * A state described by its outputs (sat, untrimmed HTLCs only) rounds our
+ * balance down to the sat and hides trimmed HTLCs in its dust: our balance may
+ * then also fall by up to 999 msat plus the next state's dust (a trimmed HTLC
+ * we add), and rise by up to 999 msat plus the previous state's dust (a
+ * trimmed HTLC settled to us); the dust itself is bounded by configuration
+ * (dustUntrackedMaxMsat).
  */
 export function checkDeltas(p: Policy, prev: FlowState, next: FlowState, known: Uint8Array[]): CoreError | null {
   const added = htlcsMinus(next.htlcs, prev.htlcs), removed = htlcsMinus(prev.htlcs, next.htlcs);
+  const rounded = prev.dustMsat > 0 || next.dustMsat > 0;
+  const down: i64 = rounded ? 999 + <i64>next.dustMsat : 0, up: i64 = rounded ? 999 + <i64>prev.dustMsat : 0;
   // Base: every removed HTLC of ours without a preimage failed back to us; nothing of theirs fulfilled.
   let base: i64 = <i64>prev.toHolderMsat;
   for (let i = 0; i < added.length; i++) if (added[i].ours) base -= <i64>added[i].amountMsat;
@@ -74,13 +90,14 @@ export function checkDeltas(p: Policy, prev: FlowState, next: FlowState, known: 
     else favourable.push(h.amountMsat); // theirs fulfilled, or ours failed although a preimage is known
   }
   const excess = <i64>next.toHolderMsat - base;
-  if (excess < 0) {
-    const settled = subsetSum(unproven, <u64>(-excess));
+  if (excess < -down) {
+    const settled = subsetSum(unproven, <u64>max<i64>(0, -excess - down), <u64>(-excess + up));
     return p.check(settled ? Rule.COMMITMENT_PAYMENT_SETTLED_PREIMAGE : Rule.ROUTING_DELTAS_ONLY_HTLC, false,
       settled ? "an HTLC we offered is gone as settled but its preimage was never shown to the signer"
         : "our balance fell by " + (-excess).toString() + " msat that no HTLC explains");
   }
-  return p.check(Rule.ROUTING_DELTAS_ONLY_HTLC, subsetSum(favourable, <u64>excess),
+  if (excess <= up) return null;
+  return p.check(Rule.ROUTING_DELTAS_ONLY_HTLC, subsetSum(favourable, <u64>max<i64>(0, excess - up), <u64>(excess + down)),
     "our balance rose by " + excess.toString() + " msat that no settled HTLC explains");
 }
 

@@ -82,6 +82,7 @@ export class Channel {
   holder: HolderState = new HolderState();
   lastToHolderMsat: u64 = 0; // our balance in the peer's commitment next-1 (policy-routing-deltas-only-htlc)
   settled: Uint8Array[] = []; // payment hashes of our HTLCs whose preimage the node showed (htlc_preimage)
+  lastDustMsat: u64 = 0; // value in no output of the peer's commitment next-1 (0x0410: trimmed HTLCs, rounding)
   constructor(public id: Uint8Array, public channelValueSat: u64, public secrets: ChannelSecrets) {}
 
   isReady(): bool { return this.setup !== null; }
@@ -95,6 +96,7 @@ export class Channel {
     this.holder.write(w);
     w.u64(this.lastToHolderMsat).u16(<u16>this.settled.length);
     for (let i = 0; i < this.settled.length; i++) w.bytes(this.settled[i]);
+    w.u64(this.lastDustMsat);
   }
 
   /** The fields after the holder state (absent in records written before them). */
@@ -104,5 +106,6 @@ export class Channel {
     const n = <i32>r.u16();
     if (r.ok() && n > MAX_SETTLED) r.fail("settled hashes");
     for (let i = 0; i < n && r.ok(); i++) this.settled.push(r.bytes(32));
+    if (r.ok() && r.remaining() >= 8) this.lastDustMsat = r.u64();
   }
 }

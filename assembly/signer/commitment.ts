@@ -11,17 +11,23 @@
 //     → varbytes commitment_sig (DER+ALL) | u16 m | m × varbytes htlc_sig (output order)
 //   0x0401 validate_counterparty_revocation
 //     id[32] | u64 commitment_number | per_commitment_secret[32]
+//   0x0410 / 0x0413: 0x0400 / 0x0403 with the state described by the commitment's
+//     outputs, as LDK's CommitmentTransaction gives it: to_holder_sat and
+//     to_counterparty_sat are the to_local / to_remote output values (after the
+//     fee and anchors, 0 when trimmed) and the HTLCs are the untrimmed ones. The
+//     core restores the msat state (fromOutputs) and keeps the rest, trimmed
+//     HTLCs and msat rounding, as the state's dust (bounded: dustUntrackedMaxMsat).
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Code, CoreError, malformed, invalidArgument, invalidState } from "../protocol/errors";
 import { pubkeyCreate, pubkeyParse, sha256 } from "../crypto";
 import { Rule } from "../policy/rules";
-import { Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, obscuringFactor } from "../bolt3/commitment";
+import { ANCHOR_SAT, Commitment, CommitmentKeys, CommitmentParams, Htlc, OutKind, buildCommitment, commitmentFee, obscuringFactor } from "../bolt3/commitment";
 import { buildHtlcTx } from "../bolt3/htlc";
 import { fundingScript, toLocalScript } from "../bolt3/scripts";
 import { legacyClosing } from "../bolt3/closing";
 import { Tx, TxIn, TxOut, parseTx } from "../bitcoin/tx";
-import { CommitmentView, HtlcTxView, NodeTx, checkNodeCommitment, checkNodeHtlcTx } from "../policy/commitment_tx";
+import { CommitmentView, HtlcTxView, NodeTx, checkDescribedUntrimmed, checkNodeCommitment, checkNodeHtlcTx } from "../policy/commitment_tx";
 import { SigHash } from "../bitcoin/sighash";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signCounterpartyCommitment, signInput, verifyInput } from "../bolt3/sign";
@@ -35,6 +41,7 @@ import { bytesEqual, compareBytes } from "../codec/bytes";
 import { findWatch, unspentAtTip } from "../chain/proofs";
 import { checkNodeView } from "../chain/follower";
 import { SIGNER } from "./state";
+import { isOwnScript } from "./node_sign";
 import { handleForceClose } from "./force_close";
 
 export namespace CommitmentMethod {
@@ -63,6 +70,10 @@ export namespace CommitmentMethod {
    * unsigned tx, checked and signed. id[32] | u64 commitment_number | varbytes tx → varbytes signed tx
    */
   export const SIGN_DELAYED_SWEEP: u16 = 0x0407;
+  /** 0x0400 with the state described by the commitment's outputs (sat, untrimmed HTLCs) */
+  export const SIGN_COUNTERPARTY_COMMITMENT_TX: u16 = 0x0410;
+  /** 0x0403 with the state described by the commitment's outputs (sat, untrimmed HTLCs) */
+  export const VALIDATE_HOLDER_COMMITMENT_TX: u16 = 0x0413;
 }
 
 const MAX_HTLCS: i32 = 2 * 483;
@@ -128,11 +139,11 @@ function checkNodeTxs(c: Channel, holder: bool, params: CommitmentParams, built:
  * value conservation, fee range, HTLC count and in-flight limits, and the
  * first commitment's shape.
  */
-function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): CoreError | null {
+function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[], dust: u64): CoreError | null {
   const p = SIGNER.policy;
   let e: CoreError | null = null;
-  // Value: every msat of the channel is in a balance or an HTLC.
-  let total: u64 = toHolder + toCounterparty, inflight: u64 = 0;
+  // Value: every msat of the channel is in a balance, an HTLC or (a state described by its outputs) the dust.
+  let total: u64 = toHolder + toCounterparty + dust, inflight: u64 = 0;
   let ours = 0, theirs = 0;
   for (let i = 0; i < htlcs.length; i++) {
     total += htlcs[i].amountMsat;
@@ -141,6 +152,9 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
   }
   if (total != setup.channelValueSat * 1000) return invalidArgument("balances and HTLCs do not add up to the channel value");
   const cfg = p.cfg;
+  e = p.check(Rule.COMMITMENT_HTLC_INFLIGHT_LIMIT, dust <= cfg.dustUntrackedMaxMsat,
+    dust.toString() + " msat in no output (trimmed HTLCs and outputs), limit " + cfg.dustUntrackedMaxMsat.toString());
+  if (e !== null) return e;
   e = p.check(Rule.COMMITMENT_FEE_RANGE, feerate >= cfg.commitmentFeerateMin && feerate <= cfg.commitmentFeerateMax,
     "feerate " + feerate.toString() + " outside [" + cfg.commitmentFeerateMin.toString() + ", " + cfg.commitmentFeerateMax.toString() + "]");
   if (e !== null) return e;
@@ -153,7 +167,10 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
     e = p.check(Rule.COMMITMENT_FIRST_NO_HTLCS, htlcs.length == 0, "the first commitment has HTLCs");
     if (e !== null) return e;
     const funder = setup.channelValueSat * 1000 - setup.pushMsat;
-    const ok = setup.isOutbound ? toHolder == funder && toCounterparty == setup.pushMsat : toCounterparty == funder && toHolder == setup.pushMsat;
+    let wantHolder = setup.isOutbound ? funder : setup.pushMsat, wantCounterparty = setup.isOutbound ? setup.pushMsat : funder;
+    // Described by its outputs, each balance is rounded down to the sat and the rest is dust.
+    if (dust > 0) { wantHolder -= wantHolder % 1000; wantCounterparty -= wantCounterparty % 1000; }
+    const ok = toHolder == wantHolder && toCounterparty == wantCounterparty;
     e = p.check(Rule.COMMITMENT_INITIAL_FUNDING_VALUE, ok, "the first commitment does not pay the funder its funding");
     if (e !== null) return e;
   }
@@ -182,13 +199,48 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
  * A state in canonical form: its fields with the HTLCs sorted, so a retransmission that lists
  * the same HTLCs in another order is the same content (policy-commitment-retry-same).
  */
-function canonicalState(number: u64, point: Uint8Array, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[]): Uint8Array {
+function canonicalState(number: u64, point: Uint8Array, feerate: u32, toHolder: u64, toCounterparty: u64, htlcs: StateHtlc[], dust: u64): Uint8Array {
   const sorted = htlcs.slice(0);
   sorted.sort(compareHtlcs);
-  const w = new Writer(64 + 45 * sorted.length);
+  const w = new Writer(72 + 45 * sorted.length);
   w.u64(number).bytes(point).u32(feerate).u64(toHolder).u64(toCounterparty).u16(<u16>sorted.length);
   for (let i = 0; i < sorted.length; i++) sorted[i].write(w);
-  return w.finish();
+  return w.u64(dust).finish();
+}
+
+/**
+ * The msat state of a commitment described by its outputs (0x0410 / 0x0413,
+ * LDK's CommitmentTransaction): BOLT 3 "Fees" and "Trimmed Outputs" undone.
+ * The funder's balance is its output plus the fee of the untrimmed HTLCs and
+ * the anchors; what no balance or HTLC holds is dust. The HTLCs must be
+ * untrimmed and each output at least the broadcaster's dust limit
+ * (policy-commitment-outputs-trimmed), and the outputs cannot hold more than
+ * the channel. `f` is updated in place (toHolder/toCounterparty in msat, dust).
+ */
+function fromOutputs(c: Channel, holder: bool, f: StateFields): CoreError | null {
+  const setup = c.setup!;
+  const anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
+  const dustLimit = holder ? setup.holderDustLimitSat : setup.counterpartyDustLimitSat;
+  let htlcSum: u64 = 0;
+  const seen = new Array<Htlc>();
+  for (let i = 0; i < f.htlcs.length; i++) {
+    const h = f.htlcs[i];
+    htlcSum += h.amountMsat;
+    seen.push(new Htlc(h.ours == holder, h.amountMsat, h.cltvExpiry, h.paymentHash));
+  }
+  const e = holder ? checkDescribedUntrimmed(SIGNER.policy, seen, f.toHolder, f.toCounterparty, <u64>f.feerate, dustLimit, anchors)
+    : checkDescribedUntrimmed(SIGNER.policy, seen, f.toCounterparty, f.toHolder, <u64>f.feerate, dustLimit, anchors);
+  if (e !== null) return e;
+  const funderCost = commitmentFee(<u64>f.feerate, anchors, f.htlcs.length) + (anchors ? 2 * ANCHOR_SAT : 0);
+  const value = setup.channelValueSat;
+  if (f.toHolder > value || f.toCounterparty > value || f.toHolder + f.toCounterparty + funderCost > value) return invalidArgument("the outputs hold more than the channel");
+  let toHolder = f.toHolder * 1000, toCounterparty = f.toCounterparty * 1000;
+  if (setup.isOutbound) toHolder += funderCost * 1000; else toCounterparty += funderCost * 1000;
+  if (toHolder + toCounterparty + htlcSum > value * 1000) return invalidArgument("balances and HTLCs exceed the channel value");
+  f.dust = value * 1000 - toHolder - toCounterparty - htlcSum;
+  f.toHolder = toHolder;
+  f.toCounterparty = toCounterparty;
+  return null;
 }
 
 function compareHtlcs(a: StateHtlc, b: StateHtlc): i32 {
@@ -198,15 +250,13 @@ function compareHtlcs(a: StateHtlc, b: StateHtlc): i32 {
   return compareBytes(a.paymentHash, b.paymentHash);
 }
 
-function signCounterparty(r: Reader, w: Writer): CoreError | null {
-  const start = r.pos;
+function signCounterparty(r: Reader, w: Writer, described: bool): CoreError | null {
   const id = r.bytes(32), number = r.u64(), point = r.bytes(33), feerate = r.u32();
-  const toHolder = r.u64(), toCounterparty = r.u64();
+  let toHolder = r.u64(), toCounterparty = r.u64();
   const n = <i32>r.u16();
   if (r.ok() && n > MAX_HTLCS) r.fail("at most 966 HTLCs");
   const htlcs = new Array<StateHtlc>();
   for (let i = 0; i < n && r.ok(); i++) htlcs.push(StateHtlc.read(r));
-  const contentEnd = r.pos;
   const hostTime = r.u64();
   const nodeTxs = readNodeTxs(r);
   if (!r.finish()) return malformed(r.err!);
@@ -217,7 +267,14 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   const st = c!.counterparty;
   const setup = c!.setup!;
   const p = SIGNER.policy;
-  const digest = sha256(canonicalState(number, point, feerate, toHolder, toCounterparty, htlcs));
+  let dust: u64 = 0;
+  if (described) {
+    const f = new StateFields(number, feerate, toHolder, toCounterparty, htlcs);
+    const e0 = fromOutputs(c!, false, f);
+    if (e0 !== null) return e0;
+    toHolder = f.toHolder; toCounterparty = f.toCounterparty; dust = f.dust;
+  }
+  const digest = sha256(canonicalState(number, point, feerate, toHolder, toCounterparty, htlcs, dust));
   // Order: the next number, or a retry of the last one with the same content.
   const retry = st.next > 0 && number == st.next - 1;
   if (!retry && number != st.next) return invalidState("commitment " + number.toString() + " out of order (next is " + st.next.toString() + ")");
@@ -231,7 +288,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   let e = p.check(Rule.COMMITMENT_PREVIOUS_REVOKED, number < st.revokedCount + 2,
     "commitment " + number.toString() + " while " + (number >= 2 ? (number - 2).toString() : "0") + " is not revoked");
   if (e !== null) return e;
-  e = checkState(setup, number, feerate, toHolder, toCounterparty, htlcs);
+  e = checkState(setup, number, feerate, toHolder, toCounterparty, htlcs, dust);
   if (e !== null) return e;
   // Value flow since the last commitment we signed for the peer, and each HTLC of ours that goes out now.
   let out: u64 = 0;
@@ -239,7 +296,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
   let failedBack = new Array<StateHtlc>();
   if (!retry) {
     if (st.next > 0) {
-      const prev = new FlowState(c!.lastToHolderMsat, st.lastHtlcs), next = new FlowState(toHolder, htlcs);
+      const prev = new FlowState(c!.lastToHolderMsat, st.lastHtlcs, c!.lastDustMsat), next = new FlowState(toHolder, htlcs, dust);
       e = checkDeltas(p, prev, next, c!.settled);
       if (e !== null) return e;
       out = outflow(prev, next);
@@ -287,6 +344,7 @@ function signCounterparty(r: Reader, w: Writer): CoreError | null {
       SIGNER.touch("payments");
     }
     c!.lastToHolderMsat = toHolder;
+    c!.lastDustMsat = dust;
     st.next = number + 1;
     st.prevPoint = st.lastPoint;
     st.lastPoint = point;
@@ -473,7 +531,15 @@ export function buildHolder(c: Channel, number: u64, feerate: u32, toHolder: u64
 }
 
 export class StateFields {
-  constructor(public number: u64, public feerate: u32, public toHolder: u64, public toCounterparty: u64, public htlcs: StateHtlc[]) {}
+  constructor(public number: u64, public feerate: u32, public toHolder: u64, public toCounterparty: u64, public htlcs: StateHtlc[], public dust: u64 = 0) {}
+}
+
+/** A state as stored (canonicalState without the point): the fields, then the dust. */
+export function storedFields(b: Uint8Array): StateFields {
+  const r = new Reader(b);
+  const f = readFields(r);
+  if (r.ok() && r.remaining() >= 8) f.dust = r.u64();
+  return f;
 }
 
 export function readFields(r: Reader): StateFields {
@@ -504,11 +570,9 @@ function getPoint(r: Reader, w: Writer): CoreError | null {
 }
 
 /** The peer's commitment_signed on our next commitment: verify before we may revoke the previous one. */
-function validateHolder(r: Reader, w: Writer): CoreError | null {
+function validateHolder(r: Reader, w: Writer, described: bool): CoreError | null {
   const id = r.bytes(32);
-  const start = r.pos;
   const f = readFields(r);
-  const end = r.pos;
   const sig = r.varbytes(73);
   const m = <i32>r.u16();
   const htlcSigs = new Array<Uint8Array>();
@@ -520,7 +584,11 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   if (found === null) return why[0];
   const c = found!;
   const st = c.holder;
-  const content = canonicalState(f.number, new Uint8Array(0), f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  if (described) {
+    const e0 = fromOutputs(c, true, f);
+    if (e0 !== null) return e0;
+  }
+  const content = canonicalState(f.number, new Uint8Array(0), f.feerate, f.toHolder, f.toCounterparty, f.htlcs, f.dust);
   const retry = st.validated > 0 && f.number == st.validated - 1;
   if (!retry && f.number != st.validated) return invalidState("holder commitment " + f.number.toString() + " out of order (next is " + st.validated.toString() + ")");
   const p = SIGNER.policy;
@@ -533,13 +601,13 @@ function validateHolder(r: Reader, w: Writer): CoreError | null {
   }
   e = holderNotRevoked(st, f.number);
   if (e !== null) return e;
-  e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
+  e = checkState(c.setup!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs, f.dust);
   if (e !== null) return e;
   if (!retry) {
-    const prevHtlcs = st.validated > 0 ? readFields(new Reader(st.last)).htlcs : new Array<StateHtlc>();
+    const prevHtlcs = st.validated > 0 ? storedFields(st.last).htlcs : new Array<StateHtlc>();
     if (st.validated > 0) {
-      const prev = readFields(new Reader(st.last));
-      e = checkDeltas(p, new FlowState(prev.toHolder, prev.htlcs), new FlowState(f.toHolder, f.htlcs), c.settled);
+      const prev = storedFields(st.last);
+      e = checkDeltas(p, new FlowState(prev.toHolder, prev.htlcs, prev.dust), new FlowState(f.toHolder, f.htlcs, f.dust), c.settled);
       if (e !== null) return e;
     }
     // BOLT 2: an HTLC we add is in the peer's commitment (which we signed, under the payment or routing rules) before ours.
@@ -605,8 +673,8 @@ function revokeHolder(r: Reader, w: Writer): CoreError | null {
     "commitment " + (number + 1).toString() + " has no valid counterparty signature yet");
   if (e !== null) return e;
   // The commitment that replaces it passes every commitment rule under the policy in force now (hard).
-  const next = readFields(new Reader(st.last));
-  const bad = checkState(c.setup!, next.number, next.feerate, next.toHolder, next.toCounterparty, next.htlcs);
+  const next = storedFields(st.last);
+  const bad = checkState(c.setup!, next.number, next.feerate, next.toHolder, next.toCounterparty, next.htlcs, next.dust);
   e = SIGNER.policy.check(Rule.REVOKE_NEW_COMMITMENT_VALID, bad === null,
     "commitment " + next.number.toString() + " does not pass " + (bad !== null ? bad!.rule + ": " + bad!.msg : ""));
   if (e !== null) return e;
@@ -669,7 +737,7 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
     "fee " + fee.toString() + " sat (" + rate.toString() + " sat/vB) outside the configured range");
   if (e !== null) return e;
   const upfront = setup.holderShutdownScript;
-  let dest = SIGNER.payments.allowsScript(hs);
+  let dest = SIGNER.payments.allowsScript(hs) || isOwnScript(hs);
   if (upfront.length > 0) { dest = upfront.length == hs.length; for (let i = 0; i < hs.length && dest; i++) dest = upfront[i] == hs[i]; }
   e = p.check(Rule.MUTUAL_DESTINATION_ALLOWLISTED, dest, "our output does not go to the upfront shutdown script or an allowlisted address");
   if (e !== null) return e;
@@ -683,11 +751,13 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
 }
 
 export function handleCommitment(method: u16, r: Reader, w: Writer): CoreError | null {
-  if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w);
+  if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT) return signCounterparty(r, w, false);
+  if (method == CommitmentMethod.SIGN_COUNTERPARTY_COMMITMENT_TX) return signCounterparty(r, w, true);
   if (method == CommitmentMethod.VALIDATE_COUNTERPARTY_REVOCATION) return validateRevocation(r, w);
   if (method == CommitmentMethod.GET_PER_COMMITMENT_POINT) return getPoint(r, w);
   if (method == CommitmentMethod.HTLC_PREIMAGE) return htlcPreimage(r, w);
-  if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT) return validateHolder(r, w);
+  if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT) return validateHolder(r, w, false);
+  if (method == CommitmentMethod.VALIDATE_HOLDER_COMMITMENT_TX) return validateHolder(r, w, true);
   if (method == CommitmentMethod.REVOKE_HOLDER_COMMITMENT) return revokeHolder(r, w);
   if (method == CommitmentMethod.SIGN_HOLDER_COMMITMENT) return signHolder(r, w);
   if (method == CommitmentMethod.SIGN_MUTUAL_CLOSE) return signMutualClose(r, w);

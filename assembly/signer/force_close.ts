@@ -36,6 +36,7 @@ import { signInput } from "../bolt3/sign";
 import { Channel, ChannelType } from "./channel";
 import { HolderBuild, MAX_NODE_TX, buildHolder, holderNotRevoked, readFields, readyChannel } from "./commitment";
 import { SIGNER } from "./state";
+import { isOwnScript } from "./node_sign";
 
 export namespace ForceCloseMethod {
   export const SIGN_DELAYED_SWEEP: u16 = 0x0407;
@@ -117,7 +118,7 @@ function checkSweep(tx: Tx, inputValue: u64, witnessWeight: u64): CoreError | nu
   e = p.check(Rule.SWEEP_LOCKTIME, tx.locktime <= maxLock, "locktime " + tx.locktime.toString() + " is not a height at or below the tip");
   if (e !== null) return e;
   let paid: u64 = 0, allowed = true;
-  for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && SIGNER.payments.allowsScript(tx.outputs[i].script); }
+  for (let i = 0; i < tx.outputs.length; i++) { paid += tx.outputs[i].value; allowed = allowed && (SIGNER.payments.allowsScript(tx.outputs[i].script) || isOwnScript(tx.outputs[i].script)); }
   e = p.check(Rule.SWEEP_DESTINATION_ALLOWLISTED, allowed, "the sweep does not pay an allowlisted address");
   if (e !== null) return e;
   const fee = paid < inputValue ? inputValue - paid : 0;

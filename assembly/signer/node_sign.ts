@@ -8,6 +8,8 @@ import { Code, CoreError, malformed, invalidArgument } from "../protocol/errors"
 import { ecdh, ecdsaSign, pubkeyTweakMul, sha256, sha256d } from "../crypto";
 import { signRecoverable } from "../crypto/recoverable";
 import { SIGNER, Network } from "./state";
+import { Scheme } from "../keys/scheme";
+import { ldkInboundPaymentKey, ldkOwnScript } from "../keys/ldk";
 
 export namespace NodeMethod {
   export const ECDH: u16 = 0x0100;
@@ -15,6 +17,14 @@ export namespace NodeMethod {
   export const SIGN_MESSAGE: u16 = 0x0102;
   export const SIGN_GOSSIP: u16 = 0x0103;
   export const SIGN_BOLT12: u16 = 0x0104;
+  /**
+   * LDK key scheme: what LDK's KeysManager gives a node besides signatures —
+   * inbound_payment_key[32] (m/5': LDK's ExpandedKey for payment secrets; it
+   * guards no funds), varbytes destination_script (P2WPKH m/1'), varbytes
+   * shutdown_script (P2WPKH m/2'). Sweeps and closes to these two scripts pass
+   * the destination rules (isOwnScript).
+   */
+  export const LDK_NODE_MATERIAL: u16 = 0x0105;
 }
 
 export namespace Gossip {
@@ -192,7 +202,29 @@ function signBolt12Method(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+function ldkNodeMaterial(r: Reader, w: Writer): CoreError | null {
+  if (!r.finish()) return malformed(r.err!);
+  const e = needInit();
+  if (e !== null) return e;
+  if (SIGNER.scheme != Scheme.LDK) return invalidArgument("not the LDK key scheme");
+  const k = ldkInboundPaymentKey(SIGNER.keys!), d = ldkOwnScript(SIGNER.keys!, false), s = ldkOwnScript(SIGNER.keys!, true);
+  if (k === null || d === null || s === null) return new CoreError(Code.INTERNAL, "derivation failed");
+  w.bytes(k!).varbytes(d!).varbytes(s!);
+  return null;
+}
+
+/** A script of our own keys a sweep or close may pay to: LDK's destination or shutdown script. */
+export function isOwnScript(script: Uint8Array): bool {
+  if (SIGNER.keys === null || SIGNER.scheme != Scheme.LDK) return false;
+  for (let i = 0; i < 2; i++) {
+    const s = ldkOwnScript(SIGNER.keys!, i == 1);
+    if (s !== null && equal(s!, script)) return true;
+  }
+  return false;
+}
+
 export function handleNodeSign(method: u16, r: Reader, w: Writer): CoreError | null {
+  if (method == NodeMethod.LDK_NODE_MATERIAL) return ldkNodeMaterial(r, w);
   if (method == NodeMethod.ECDH) return doEcdh(r, w);
   if (method == NodeMethod.SIGN_INVOICE) return signInvoice(r, w);
   if (method == NodeMethod.SIGN_MESSAGE) return signMessage(r, w);

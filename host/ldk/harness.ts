@@ -1,5 +1,6 @@
 // Driving LDK nodes on the synthetic chain: event pumping, waiting, mining,
 // BOLT 11 invoices and payments. Shared by the demo scenario and the tests.
+import type { VigilKeys } from "./vigil-keys.js";
 import { ldk } from "./init.js";
 import type { Chain } from "./chain.js";
 import type { LdkNode } from "./node.js";
@@ -40,6 +41,9 @@ export class Harness {
 export const ev = <T>(node: LdkNode, cls: { prototype: T }, pred: (e: T) => boolean = () => true): T[] => node.eventsOf<T>(cls).filter(pred);
 
 export function invoice(node: LdkNode, msat: bigint, desc: string): ldk.Bolt11Invoice {
+  // A Vigil node's invoices are signed by its core from the invoice's hrp and data (host/ldk/vigil-keys.ts).
+  const k = node.keys as Partial<VigilKeys>;
+  if (k.invoice) return k.invoice(node.channelManager, msat, desc);
   const r = ldk.UtilMethods.constructor_create_invoice_from_channelmanager(node.channelManager, ldk.Option_u64Z.constructor_some(msat), desc, 3600, ldk.Option_u16Z.constructor_none());
   if (!(r instanceof ldk.Result_Bolt11InvoiceSignOrCreationErrorZ_OK)) throw new Error(`${node.name}: invoice creation failed`);
   return r.res;
@@ -52,6 +56,8 @@ export function pay(node: LdkNode, inv: ldk.Bolt11Invoice, attempts = 3): Uint8A
   const p = ldk.UtilMethods.constructor_payment_parameters_from_invoice(parsed.res);
   if (!(p instanceof ldk.Result_C3Tuple_ThirtyTwoBytesRecipientOnionFieldsRouteParametersZNoneZ_OK)) throw new Error("payment_parameters_from_invoice failed");
   const hash = p.res.get_a();
+  // A Vigil node's signer pays only invoices it was shown (policy-commitment-payment-invoiced).
+  (node.keys as Partial<VigilKeys>).showInvoice?.(inv.to_str());
   const r = node.channelManager.send_payment(hash, p.res.get_b(), hash, p.res.get_c(), ldk.Retry.constructor_attempts(attempts));
   if (!(r instanceof ldk.Result_NoneRetryableSendFailureZ_OK)) {
     const e = (r as ldk.Result_NoneRetryableSendFailureZ_Err).err;

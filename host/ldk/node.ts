@@ -9,7 +9,7 @@ import * as net from "node:net";
 import { ldk } from "./init.js";
 import type { NodeKeys } from "./keys.js";
 import type { Block, Chain, Wallet } from "./chain.js";
-import { hex } from "./tx.js";
+import { eqBytes, hex } from "./tx.js";
 
 export const FEERATE_SAT_PER_KW = 500;
 
@@ -285,11 +285,14 @@ export class LdkNode {
     } else if (ev instanceof ldk.Event_PendingHTLCsForwardable) {
       cm.process_pending_htlc_forwards();
     } else if (ev instanceof ldk.Event_SpendableOutputs) {
-      const r = this.keys.outputSpender.spend_spendable_outputs(ev.outputs, [], this.wallet.script, FEERATE_SAT_PER_KW, ldk.Option_u32Z.constructor_none());
+      // An output already paying the wallet (a close to a wallet shutdown script) needs no sweep.
+      const outputs = ev.outputs.filter((d) => !(d instanceof ldk.SpendableOutputDescriptor_StaticOutput && eqBytes(d.output.script_pubkey, this.wallet.script)));
+      if (outputs.length === 0) return;
+      const r = this.keys.outputSpender.spend_spendable_outputs(outputs, [], this.wallet.script, FEERATE_SAT_PER_KW, ldk.Option_u32Z.constructor_none());
       if (r instanceof ldk.Result_TransactionNoneZ_OK) {
         const rec = this.chain.broadcast(r.res, `${this.name}/sweep`);
-        this.sweeps.push({ txid: rec.txid, outputs: ev.outputs.length, amount: 0n });
-      } else this.callbackErrors.push(`spend_spendable_outputs failed for ${ev.outputs.length} outputs`);
+        this.sweeps.push({ txid: rec.txid, outputs: outputs.length, amount: 0n });
+      } else this.callbackErrors.push(`spend_spendable_outputs failed for ${outputs.length} outputs`);
     }
   }
 

@@ -12,7 +12,7 @@ import { Followers, type FollowStats } from "./followers.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 /** `incarnation` is 0 at first start and counts restarts (KeysManager needs a new starting time per restart). */
-export type KeysFactory = (name: "A" | "B" | "C", seed: Uint8Array, incarnation: number) => NodeKeys;
+export type KeysFactory = (name: "A" | "B" | "C", seed: Uint8Array, incarnation: number, ctx: { walletScript: Uint8Array }) => NodeKeys;
 
 export interface ScenarioOptions {
   /** Keys for each node; default LDK KeysManager for all three. */
@@ -88,7 +88,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
   const names = ["A", "B", "C"] as const;
   const nodes = {} as Record<"A" | "B" | "C", LdkNode>;
   for (const n of names) {
-    nodes[n] = new LdkNode({ name: n, keys: mk(n, seedOf(n), 0), chain, wallet: wallets[n], log: opts.ldkLog ? print : undefined });
+    nodes[n] = new LdkNode({ name: n, keys: mk(n, seedOf(n), 0, { walletScript: wallets[n].script }), chain, wallet: wallets[n], log: opts.ldkLog ? print : undefined });
   }
   let { A, B, C } = nodes;
   let all = [A, B, C];
@@ -193,7 +193,7 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       const oldId = A.id;
       await A.shutdown();
       await waitFor("B sees A disconnect", () => B.peerCount() === 1);
-      A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
+      A = new LdkNode({ name: "A", keys: mk("A", seedOf("A"), 1, { walletScript: wallets.A.script }), chain, wallet: wallets.A, restore: state, log: opts.ldkLog ? print : undefined });
       if (followers && followed.includes("A")) {
         followers.get("A").restart();
         check("A's signer: chain tip after restart", chain.height, followers.tip("A").height);
