@@ -27,6 +27,12 @@ export interface ScenarioOptions {
    * nodes that sign through Vigil (B keeps KeysManager); false: none.
    */
   follow?: ("A" | "B" | "C")[] | false;
+  /**
+   * A's signer refuses a payment over its velocity limit (A's policy must set
+   * velocitySendMaxMsat below the demo's sends plus `msat`): the step pays B
+   * `msat` and expects `refusals()` (A's signer's) to name the rule.
+   */
+  blocked?: { msat: bigint; rule: string; refusals: () => { method: string; rule: string }[] };
 }
 
 export interface StepResult { name: string; ms: number; detail: string }
@@ -56,7 +62,7 @@ const C_TO_A_MSAT = 20_000_000n;
 const HELD_MSAT = 30_000_000n;
 const FWD_FEE_MSAT = 1_000n; // LDK default forwarding_fee_base_msat, 0 ppm
 
-const seedOf = (name: string) => sha256(new TextEncoder().encode(`vigil-demo-node:${name}`));
+export const seedOf = (name: string) => sha256(new TextEncoder().encode(`vigil-demo-node:${name}`));
 
 export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioReport> {
   const print = opts.print ?? (() => {});
@@ -240,6 +246,21 @@ export async function runScenario(opts: ScenarioOptions = {}): Promise<ScenarioR
       const htlcs = A.channelWith(B).get_pending_outbound_htlcs();
       return `A has ${htlcs.length} outbound HTLC on A–B`;
     });
+
+    if (opts.blocked) {
+      const b = opts.blocked;
+      await step(`A tries to pay B ${Number(b.msat / 1000n).toLocaleString("en").replace(/,/g, " ")} sat: refused by A's signer`, async () => {
+        const before = b.refusals().length;
+        const inv = invoice(B, b.msat, "over the limit");
+        const hash = pay(A, inv);
+        await waitFor("A's signer refuses", () => b.refusals().length > before);
+        await settle();
+        const r = b.refusals()[before];
+        check("A's signer refusal: rule id", b.rule, r.rule);
+        check("the blocked payment did not reach B", 0, ev(B, ldk.Event_PaymentClaimable, (e) => eqBytes(e.payment_hash, hash)).length);
+        return `${r.method} refused with ${r.rule}; no signature left A's signer`;
+      });
+    }
 
     let commitmentTxid = "";
     await step("A force-closes A–B with the HTLC in flight", async () => {

@@ -27,7 +27,7 @@ import { ldk } from "./init.js";
 import type { NodeKeys } from "./keys.js";
 import { holderInner, commitmentHtlcs, fixU128 } from "./traced-keys.js";
 import { parseTx } from "./tx.js";
-import { Signer, SignerError, type NetworkName } from "../signer.js";
+import { Signer, SignerError, operatorKeyOf, type NetworkName } from "../signer.js";
 import { InProcessTransport, type Transport } from "../transport.js";
 import { Core } from "../core/core.js";
 import { MemoryStore, type StateStore } from "../state/store.js";
@@ -103,6 +103,10 @@ function openSigner(o: VigilKeysOptions): Signer {
   if (!s.version().initialized) {
     if (!o.seed) throw new Error("createVigilKeys: the remote signer is not initialised and no seed was given");
     s.init({ secret: o.seed, network, scheme: "ldk", policy: o.policy });
+  } else if (o.seed) {
+    // The operator's key comes from the seed; with it the policy given here is applied (an operator action).
+    s.operatorKey = operatorKeyOf(o.seed);
+    if (o.policy) s.setPolicy(o.policy);
   }
   return s;
 }
