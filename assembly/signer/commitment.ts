@@ -155,8 +155,7 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
   e = p.check(Rule.COMMITMENT_HTLC_INFLIGHT_LIMIT, dust <= cfg.dustUntrackedMaxMsat,
     dust.toString() + " msat in no output (trimmed HTLCs and outputs), limit " + cfg.dustUntrackedMaxMsat.toString());
   if (e !== null) return e;
-  e = p.check(Rule.COMMITMENT_FEE_RANGE, feerate >= cfg.commitmentFeerateMin && feerate <= cfg.commitmentFeerateMax,
-    "feerate " + feerate.toString() + " outside [" + cfg.commitmentFeerateMin.toString() + ", " + cfg.commitmentFeerateMax.toString() + "]");
+  e = checkFeerate(feerate);
   if (e !== null) return e;
   e = p.check(Rule.COMMITMENT_HTLC_COUNT_LIMIT, <u32>ours <= cfg.htlcCountMax && <u32>theirs <= cfg.htlcCountMax,
     "HTLCs " + ours.toString() + " offered / " + theirs.toString() + " received, limit " + cfg.htlcCountMax.toString());
@@ -195,6 +194,13 @@ function checkState(setup: ChannelSetup, number: u64, feerate: u32, toHolder: u6
   return null;
 }
 
+/** policy-commitment-fee-range: the commitment's feerate within the configured bounds. */
+function checkFeerate(feerate: u32): CoreError | null {
+  const cfg = SIGNER.policy.cfg;
+  return SIGNER.policy.check(Rule.COMMITMENT_FEE_RANGE, feerate >= cfg.commitmentFeerateMin && feerate <= cfg.commitmentFeerateMax,
+    "feerate " + feerate.toString() + " outside [" + cfg.commitmentFeerateMin.toString() + ", " + cfg.commitmentFeerateMax.toString() + "]");
+}
+
 /**
  * A state in canonical form: its fields with the HTLCs sorted, so a retransmission that lists
  * the same HTLCs in another order is the same content (policy-commitment-retry-same).
@@ -221,6 +227,9 @@ function fromOutputs(c: Channel, holder: bool, f: StateFields): CoreError | null
   const setup = c.setup!;
   const anchors = setup.channelType == ChannelType.ANCHORS_ZERO_FEE_HTLC;
   const dustLimit = holder ? setup.holderDustLimitSat : setup.counterpartyDustLimitSat;
+  // The feerate decides which HTLCs are trimmed: its range first.
+  const e1 = checkFeerate(f.feerate);
+  if (e1 !== null) return e1;
   let htlcSum: u64 = 0;
   const seen = new Array<Htlc>();
   for (let i = 0; i < f.htlcs.length; i++) {
