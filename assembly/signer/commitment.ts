@@ -733,12 +733,16 @@ function signMutualClose(r: Reader, w: Writer): CoreError | null {
   if (c === null) return why[0];
   const setup = c!.setup!, st = c!.holder, p = SIGNER.policy, cfg = p.cfg;
   if (st.validated == 0) return invalidState("no validated commitment to close from");
-  const last = readFields(new Reader(st.last));
+  const last = storedFields(st.last);
   let e = p.check(Rule.MUTUAL_NO_PENDING_HTLCS, last.htlcs.length == 0 && c!.counterparty.lastHtlcs.length == 0, "HTLCs are in flight");
   if (e !== null) return e;
   const ours = last.toHolder / 1000 - (setup.isOutbound ? fee : 0);
   const theirs = last.toCounterparty / 1000 - (setup.isOutbound ? 0 : fee);
-  e = p.check(Rule.MUTUAL_VALUE_MATCHES_COMMITMENT, toHolder == ours && toCounterparty == theirs,
+  // A commitment described by its outputs knows each balance only to the sat (rounded down, the
+  // msat in its dust): a close may pay each side up to one sat more, out of that dust.
+  const rounded = last.dust > 0 && toHolder >= ours && toHolder <= ours + 1 && toCounterparty >= theirs && toCounterparty <= theirs + 1
+    && (toHolder - ours + toCounterparty - theirs) * 1000 <= last.dust;
+  e = p.check(Rule.MUTUAL_VALUE_MATCHES_COMMITMENT, (toHolder == ours && toCounterparty == theirs) || rounded,
     "close pays us " + toHolder.toString() + " sat, the last commitment gives " + ours.toString());
   if (e !== null) return e;
   const rate = fee * 4 / CLOSING_WEIGHT;

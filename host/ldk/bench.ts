@@ -11,14 +11,14 @@ import { tracedKeys, type SignerCall } from "./traced-keys.js";
 
 export interface BenchResult { label: string; payments: number; openMs: number; payMs: number; closeMs: number; totalMs: number; msPerPayment: number; signerCallsPerPayment: number | null }
 
-export async function benchOpenPayClose(label: string, payerKeys: (seed: Uint8Array) => NodeKeys, n: number, calls?: SignerCall[]): Promise<BenchResult> {
+export async function benchOpenPayClose(label: string, payerKeys: (seed: Uint8Array, walletScript: Uint8Array) => NodeKeys, n: number, calls?: SignerCall[]): Promise<BenchResult> {
   await initLdk();
   const seed = (s: string) => sha256(new TextEncoder().encode(`vigil-bench:${s}`));
   const chain = new Chain();
   const wa = new Wallet(chain, "benchA"), wb = new Wallet(chain, "benchB");
   chain.mine(1, [{ script: wa.script, amount: 3_000_000n }, { script: wb.script, amount: 1_000_000n }]);
   chain.mine(100);
-  const A = new LdkNode({ name: "A", keys: payerKeys(seed("A")), chain, wallet: wa });
+  const A = new LdkNode({ name: "A", keys: payerKeys(seed("A"), wa.script), chain, wallet: wa });
   const B = new LdkNode({ name: "B", keys: keysManagerKeys(seed("B")), chain, wallet: wb });
   const h = new Harness(chain, [A, B]);
   try {
@@ -48,6 +48,7 @@ export async function benchOpenPayClose(label: string, payerKeys: (seed: Uint8Ar
     return { label, payments: n, openMs: t1 - t0, payMs: t2 - t1, closeMs: t3 - t2, totalMs: t3 - t0, msPerPayment: (t2 - t1) / n, signerCallsPerPayment: perPay };
   } finally {
     await A.shutdown(); await B.shutdown();
+    A.keys.close();
   }
 }
 
