@@ -421,7 +421,7 @@ function findIncoming(c: Channel, hash: Uint8Array): Incoming | null {
     const o = chans[i];
     if (o === c || !o.isReady()) continue;
     let found: StateHtlc | null = receivedWith(o.counterparty.lastHtlcs, hash);
-    if (found === null && o.holder.validated > 0) found = receivedWith(readFields(new Reader(o.holder.last)).htlcs, hash);
+    if (found === null && o.holder.validated > 0) found = receivedWith(storedFields(o.holder.last).htlcs, hash);
     if (found === null) continue;
     const chain = SIGNER.chain, setup = o.setup!;
     let active = true;
@@ -446,7 +446,7 @@ function offeredWith(list: StateHtlc[], hash: Uint8Array): bool {
 
 /** Our HTLCs in the latest state of either commitment. */
 function holderHtlcs(c: Channel): StateHtlc[] {
-  return c.holder.validated > 0 ? readFields(new Reader(c.holder.last)).htlcs : new Array<StateHtlc>();
+  return c.holder.validated > 0 ? storedFields(c.holder.last).htlcs : new Array<StateHtlc>();
 }
 
 /** A settled hash is kept until its HTLC is gone from both commitments. */
@@ -708,7 +708,7 @@ function signHolder(r: Reader, w: Writer): CoreError | null {
   const e = holderNotRevoked(st, number);
   if (e !== null) return e;
   if (st.validated == 0 || number != st.validated - 1) return invalidState("only the latest validated holder commitment can be signed");
-  const f = readFields(new Reader(st.last));
+  const f = storedFields(st.last);
   const b = buildHolder(c!, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (b === null) return invalidArgument("keys");
   if (nodeTxs !== null) {

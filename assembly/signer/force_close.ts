@@ -34,7 +34,7 @@ import { p2wpkhScriptCode } from "../bitcoin/script";
 import { derivePrivkey, derivePubkey, perCommitmentSecret, revocationPrivkey, revocationPubkey, MAX_INDEX } from "../bolt3/keys";
 import { signInput } from "../bolt3/sign";
 import { Channel, ChannelType } from "./channel";
-import { HolderBuild, MAX_NODE_TX, buildHolder, holderNotRevoked, readFields, readyChannel } from "./commitment";
+import { HolderBuild, MAX_NODE_TX, buildHolder, holderNotRevoked, readyChannel, storedFields } from "./commitment";
 import { SIGNER } from "./state";
 import { isOwnScript } from "./node_sign";
 
@@ -64,7 +64,7 @@ function latestHolder(c: Channel, number: u64, why: CoreError[]): HolderBuild | 
   const e = holderNotRevoked(st, number);
   if (e !== null) { why.push(e); return null; }
   if (st.validated == 0 || number != st.validated - 1) { why.push(invalidState("only the latest validated holder commitment is on chain")); return null; }
-  const f = readFields(new Reader(st.last));
+  const f = storedFields(st.last);
   const b = buildHolder(c, f.number, f.feerate, f.toHolder, f.toCounterparty, f.htlcs);
   if (b === null) why.push(invalidArgument("keys"));
   return b;
@@ -252,6 +252,27 @@ function signHolderHtlcTx(r: Reader, w: Writer): CoreError | null {
   return null;
 }
 
+/** The head of a sweep of the peer's commitment: id[32] | u64 number | varbytes tx | u16 n (input descriptions follow). */
+class SweepHead {
+  constructor(public id: Uint8Array, public number: u64, public tx: Tx | null, public n: i32) {}
+}
+
+function readSweepHead(r: Reader): SweepHead {
+  const id = r.bytes(32), number = r.u64();
+  const tx = readTx(r);
+  const n = <i32>r.u16();
+  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  return new SweepHead(id, number, tx, n);
+}
+
+/** The ready channel `id` of a sweep whose `n` input descriptions must be one per input of `tx`; null with the error in `why`. */
+function sweepChannel(id: Uint8Array, tx: Tx, n: i32, why: CoreError[]): Channel | null {
+  const c = readyChannel(id, why);
+  if (c === null) return null;
+  if (n != tx.inputs.length) { why.push(invalidArgument("one description per input")); return null; }
+  return c;
+}
+
 /** The peer's commitment `number` that may be on chain: its point, or null (unknown or revoked). */
 function peerPoint(c: Channel, number: u64): Uint8Array | null {
   const st = c.counterparty;
@@ -266,10 +287,8 @@ function peerPoint(c: Channel, number: u64): Uint8Array | null {
  * peer revealed (shachain).
  */
 function signJustice(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  const parsed = readTx(r);
-  const n = <i32>r.u16();
-  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  const h = readSweepHead(r);
+  const id = h.id, number = h.number, parsed = h.tx, n = h.n;
   const kinds = new Array<u8>(), amounts = new Array<u64>(), hashes = new Array<Uint8Array>(), cltvs = new Array<u32>();
   for (let i = 0; i < n && r.ok(); i++) {
     const kind = r.u8();
@@ -282,9 +301,8 @@ function signJustice(r: Reader, w: Writer): CoreError | null {
   if (!r.finish() || parsed === null) return malformed(r.err!);
   const tx = parsed!;
   const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
+  const c = sweepChannel(id, tx, n, why);
   if (c === null) return why[0];
-  if (n != tx.inputs.length) return invalidArgument("one description per input");
   const secret = number <= MAX_INDEX ? c!.counterparty.secrets.lookup(MAX_INDEX - number) : null;
   if (secret === null) return invalidState("commitment " + number.toString() + " of the peer is not revoked");
   const point = pubkeyCreate(secret!);
@@ -322,10 +340,8 @@ function signJustice(r: Reader, w: Writer): CoreError | null {
  * HTLC the peer offered us, with its preimage; one we offered, after its expiry (locktime ≥ cltv).
  */
 function signCounterpartyHtlcSweep(r: Reader, w: Writer): CoreError | null {
-  const id = r.bytes(32), number = r.u64();
-  const parsed = readTx(r);
-  const n = <i32>r.u16();
-  if (r.ok() && n > MAX_INPUTS) r.fail("too many inputs");
+  const h = readSweepHead(r);
+  const id = h.id, number = h.number, parsed = h.tx, n = h.n;
   const offered = new Array<bool>(), amounts = new Array<u64>(), hashes = new Array<Uint8Array>(), cltvs = new Array<u32>(), preimages = new Array<Uint8Array | null>();
   for (let i = 0; i < n && r.ok(); i++) {
     offered.push(r.u8() == 1);
@@ -337,9 +353,8 @@ function signCounterpartyHtlcSweep(r: Reader, w: Writer): CoreError | null {
   if (!r.finish() || parsed === null) return malformed(r.err!);
   const tx = parsed!;
   const why = new Array<CoreError>();
-  const c = readyChannel(id, why);
+  const c = sweepChannel(id, tx, n, why);
   if (c === null) return why[0];
-  if (n != tx.inputs.length) return invalidArgument("one description per input");
   const point = peerPoint(c!, number);
   if (point === null) return invalidState("commitment " + number.toString() + " of the peer is not one that may be on chain");
   const sec = c!.secrets, setup = c!.setup!, cp = setup.counterparty!;

@@ -6,7 +6,7 @@
 import { benchOpenPayClose } from "../../host/ldk/bench.js";
 import { keysManagerKeys } from "../../host/ldk/keys.js";
 import { createVigilKeys, type VigilKeys } from "../../host/ldk/vigil-keys.js";
-import { regtestAddress } from "../../host/ldk/vigil-factory.js";
+import { scriptToAddress } from "../../host/tools/wallet.js";
 import { serveCores } from "../../host/ldk/serve-cores.js";
 import { allowlistAdd } from "../../host/payments.js";
 import { Signer } from "../../host/signer.js";
@@ -21,7 +21,7 @@ export default async function run(ctx: BenchContext): Promise<Result[]> {
   let vk: VigilKeys | null = null;
   const vigil = await benchOpenPayClose("Vigil in-process", (seed, wallet) => {
     vk = createVigilKeys({ seed, network: "regtest", destinationScript: wallet });
-    allowlistAdd(vk.signer, "address", regtestAddress(wallet));
+    allowlistAdd(vk.signer, "address", scriptToAddress(vk.signer, "regtest", wallet));
     return vk;
   }, n);
   ctx.log(`KeysManager ${km.totalMs} ms, Vigil ${vigil.totalMs} ms for open + ${n} payments + close`);

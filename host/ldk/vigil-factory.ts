@@ -1,18 +1,13 @@
 // KeysFactory for the demo network: A and C sign through Vigil (createVigilKeys,
 // in-process or remote), B keeps LDK's KeysManager. Each Vigil node keeps its
 // durable records in one store across restarts, as a device keeps its flash.
-import { bech32 } from "@scure/base";
 import { keysManagerKeys } from "./keys.js";
 import { createVigilKeys, type VigilKeys, type VigilTransport } from "./vigil-keys.js";
 import type { KeysFactory } from "./scenario.js";
 import { MemoryStore } from "../state/store.js";
 import { allowlistAdd } from "../payments.js";
+import { scriptToAddress } from "../tools/wallet.js";
 import type { PolicyInput } from "../policy.js";
-
-/** A P2WPKH / P2WSH script as a regtest address (the allowlist takes addresses). */
-export function regtestAddress(script: Uint8Array): string {
-  return bech32.encode("bcrt", [0, ...bech32.toWords(script.subarray(2))]);
-}
 
 export interface VigilFactory { makeKeys: KeysFactory; keys: Map<string, VigilKeys>; incarnations: Map<string, VigilKeys[]> }
 
@@ -32,7 +27,7 @@ export function vigilFactory(opts: { policy?: PolicyInput; transport?: (name: st
       destinationScript: ctx.walletScript, label: `Vigil ${opts.transport ? opts.transport(name).kind : "in-process"}`,
     });
     // The operator allows the node's wallet as the destination of sweeps and closes.
-    if (inc === 0) allowlistAdd(k.signer, "address", regtestAddress(ctx.walletScript));
+    if (inc === 0) allowlistAdd(k.signer, "address", scriptToAddress(k.signer, "regtest", ctx.walletScript));
     keys.set(name, k);
     incarnations.set(name, [...(incarnations.get(name) ?? []), k]);
     return k;

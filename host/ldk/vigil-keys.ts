@@ -26,14 +26,14 @@ import { randomBytes } from "node:crypto";
 import { ldk } from "./init.js";
 import type { NodeKeys } from "./keys.js";
 import { holderInner, commitmentHtlcs, fixU128 } from "./traced-keys.js";
-import { parseTx } from "./tx.js";
+import { hex, parseTx } from "./tx.js";
 import { Signer, SignerError, operatorKeyOf, type NetworkName } from "../signer.js";
 import { InProcessTransport, type Transport } from "../transport.js";
 import { Core } from "../core/core.js";
 import { MemoryStore, type StateStore } from "../state/store.js";
 import { FileStore } from "../state/file.js";
 import type { PolicyInput } from "../policy.js";
-import { Reader } from "../protocol/codec.js";
+import { Reader, Writer } from "../protocol/codec.js";
 import {
   htlcPreimage, perCommitmentPoint, revokeHolderCommitment, signAnchorInput, signCounterpartyCommitmentTx, signCounterpartyHtlcSweep,
   signDelayedSweep, signHolderCommitment, signHolderHtlcTx, signJusticeSweep, signMutualClose, signToRemoteSweep,
@@ -80,7 +80,6 @@ export type VigilKeys = NodeKeys & {
 
 const INITIAL = (1n << 48n) - 1n;
 const LDK_DUST_LIMIT_SAT = 354n; // MIN_CHAN_DUST_LIMIT_SATOSHIS; also BOLT 2's floor for the peer's
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** DER + sighash type (the core's signatures) → LDK's 64-byte compact signature. */
 const compact = (sig: Uint8Array) => secp256k1.Signature.fromBytes(sig.subarray(0, -1), "der").toBytes("compact");
@@ -122,7 +121,7 @@ function psbtUnsignedTx(psbt: Uint8Array): Uint8Array {
     for (let i = 0; i < n; i++) v += psbt[o++] * 2 ** (8 * i);
     return v;
   };
-  if (hexOf(psbt.subarray(0, 5)) !== "70736274ff") throw new Error("not a PSBT");
+  if (hex(psbt.subarray(0, 5)) !== "70736274ff") throw new Error("not a PSBT");
   if (compactSize() !== 1 || psbt[o++] !== 0) throw new Error("PSBT without its unsigned tx first");
   const len = compactSize();
   return psbt.slice(o, o + len);
@@ -154,15 +153,20 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
 
   interface ChannelMemo { valueSat: bigint; anchors: boolean; counterpartyPoints: Map<string, bigint>; holderNumber: bigint | null }
   const memos = new Map<string, ChannelMemo>();
+  const memoOf = (id: Uint8Array, valueSat: bigint): ChannelMemo => {
+    let m = memos.get(hex(id));
+    if (!m) memos.set(hex(id), m = { valueSat, anchors: false, counterpartyPoints: new Map(), holderNumber: null });
+    return m;
+  };
 
   /** The core's number of our commitment with `point` (the last one seen, else found from the core). */
   const holderNumberOf = (id: Uint8Array, m: ChannelMemo, point: Uint8Array): bigint => {
-    if (m.holderNumber !== null && hexOf(perCommitmentPoint(s, id, m.holderNumber)) === hexOf(point)) return m.holderNumber;
-    for (let n = 0n; n < 1n << 20n; n++) if (hexOf(perCommitmentPoint(s, id, n)) === hexOf(point)) return n;
+    if (m.holderNumber !== null && hex(perCommitmentPoint(s, id, m.holderNumber)) === hex(point)) return m.holderNumber;
+    for (let n = 0n; n < 1n << 20n; n++) if (hex(perCommitmentPoint(s, id, n)) === hex(point)) return n;
     throw new Error("no holder commitment with this per-commitment point");
   };
   const counterpartyNumberOf = (m: ChannelMemo, point: Uint8Array): bigint => {
-    const n = m.counterpartyPoints.get(hexOf(point));
+    const n = m.counterpartyPoints.get(hex(point));
     if (n === undefined) throw new Error("no counterparty commitment with this per-commitment point was signed by this adapter");
     return n;
   };
@@ -176,11 +180,9 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
   /** Signature on input `input` of a signed tx the core returned (its first witness item). */
   const witnessSig = (signed: Uint8Array, input: number) => compact(parseTx(signed).inputs[input].witness[0]);
 
-  const channelSigner = (valueSat: bigint, keysId: Uint8Array): ldk.EcdsaChannelSigner => {
-    const id = keysId;
+  const channelSigner = (valueSat: bigint, id: Uint8Array): ldk.EcdsaChannelSigner => {
     const bp = s.newChannel(id, valueSat);
-    const memo: ChannelMemo = memos.get(hexOf(id)) ?? { valueSat, anchors: false, counterpartyPoints: new Map(), holderNumber: null };
-    memos.set(hexOf(id), memo);
+    const memo = memoOf(id, valueSat);
     const pubkeys = ldk.ChannelPublicKeys.constructor_new(bp.funding, ldk.RevocationBasepoint.constructor_new(bp.revocation), bp.payment,
       ldk.DelayedPaymentBasepoint.constructor_new(bp.delayedPayment), ldk.HtlcBasepoint.constructor_new(bp.htlc));
     const sigErr = () => ldk.Result_ECDSASignatureNoneZ.constructor_err();
@@ -208,7 +210,7 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
       }),
       channel_keys_id: () => id,
       provide_channel_parameters: (p) => guard("provide_channel_parameters", () => undefined, () => {
-        if (s.listChannels().some((c) => hexOf(c.id) === hexOf(id) && c.ready)) return; // set up before a restart
+        if (s.listChannels().some((c) => hex(c.id) === hex(id) && c.ready)) return; // set up before a restart
         const cp = p.get_counterparty_parameters().get_pubkeys();
         const fo = p.get_funding_outpoint();
         memo.anchors = p.get_channel_type_features().supports_anchors_zero_fee_htlc_tx();
@@ -235,7 +237,7 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
           const r = signCounterpartyCommitmentTx(s, id, {
             number, point, feeratePerKw: ct.feerate_per_kw(), toHolderSat: ct.to_countersignatory_value_sat(), toCounterpartySat: ct.to_broadcaster_value_sat(), htlcs: htlcsOf(ct, false),
           });
-          memo.counterpartyPoints.set(hexOf(point), number);
+          memo.counterpartyPoints.set(hex(point), number);
           return ldk.Result_C2Tuple_ECDSASignatureCVec_ECDSASignatureZZNoneZ.constructor_ok(
             ldk.TwoTuple_ECDSASignatureCVec_ECDSASignatureZZ.constructor_new(compact(r.sig), r.htlcSigs.map(compact)));
         }),
@@ -255,11 +257,10 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
         const kind = !!htlc.get_offered() ? "offered" : "received";
         return ldk.Result_ECDSASignatureNoneZ.constructor_ok(witnessSig(signJusticeSweep(s, id, number, tx, [{ kind, amountSat: amount, paymentHash: htlc.get_payment_hash(), cltvExpiry: htlc.get_cltv_expiry() }]), input));
       }),
-      sign_holder_htlc_transaction: (tx, input, d) => guard("sign_holder_htlc_transaction", sigErr, () => {
+      sign_holder_htlc_transaction: (tx, _input, d) => guard("sign_holder_htlc_transaction", sigErr, () => {
         const vout = d.get_htlc().get_transaction_output_index();
         if (!(vout instanceof ldk.Option_u32Z_Some)) throw new Error("HTLC without an output");
         const number = INITIAL - d.get_per_commitment_number();
-        void input;
         return sigOk(signHolderHtlcTx(s, id, number, vout.some, tx));
       }),
       sign_counterparty_htlc_transaction: (tx, input, amount, point, htlc) => guard("sign_counterparty_htlc_transaction", sigErr, () => {
@@ -336,14 +337,13 @@ export function createVigilKeys(o: VigilKeysOptions): VigilKeys {
       const tx = psbtUnsignedTx(built.res.get_a());
       if (descs.every((d) => d instanceof ldk.SpendableOutputDescriptor_StaticPaymentOutput)) {
         const ds = descs as ldk.SpendableOutputDescriptor_StaticPaymentOutput[];
-        const ids = new Set(ds.map((d) => hexOf(d.static_payment_output.get_channel_keys_id())));
+        const ids = new Set(ds.map((d) => hex(d.static_payment_output.get_channel_keys_id())));
         if (ids.size !== 1) throw new Error("to_remote sweeps of one channel at a time");
         return ldk.Result_TransactionNoneZ.constructor_ok(signToRemoteSweep(s, ds[0].static_payment_output.get_channel_keys_id(), tx, ds.map((d) => d.static_payment_output.get_output().value)));
       }
       if (descs.length === 1 && descs[0] instanceof ldk.SpendableOutputDescriptor_DelayedPaymentOutput) {
         const d = descs[0].delayed_payment_output, cid = d.get_channel_keys_id();
-        const m = memos.get(hexOf(cid)) ?? { valueSat: d.get_channel_value_satoshis(), anchors: false, counterpartyPoints: new Map(), holderNumber: null };
-        return ldk.Result_TransactionNoneZ.constructor_ok(signDelayedSweep(s, cid, holderNumberOf(cid, m, d.get_per_commitment_point()), tx));
+        return ldk.Result_TransactionNoneZ.constructor_ok(signDelayedSweep(s, cid, holderNumberOf(cid, memoOf(cid, d.get_channel_value_satoshis()), d.get_per_commitment_point()), tx));
       }
       throw new Error(`sweeps of ${descs.map((d) => d.constructor.name.replace("SpendableOutputDescriptor_", "")).join(",")} are not signed by Vigil`);
     }),
@@ -366,14 +366,6 @@ const BOLT11_TAG = { p: 1, r: 3, "9": 5, x: 6, d: 13, s: 16, n: 19, c: 24 } as c
 const INVOICE_FEATURE_BITS = [8, 14, 17];
 const MIN_FINAL_CLTV_EXPIRY_DELTA = 24; // LDK 0.1's default
 
-/** Bytes → 5-bit words, zero-padded (BOLT 11 field data). */
-function toWords(b: Uint8Array): number[] {
-  const out: number[] = [];
-  let acc = 0, n = 0;
-  for (const x of b) { acc = ((acc << 8) | x) & 0xffff; n += 8; while (n >= 5) { out.push((acc >> (n - 5)) & 31); n -= 5; } }
-  if (n > 0) out.push((acc << (5 - n)) & 31);
-  return out;
-}
 /** An integer as big-endian 5-bit words without leading zeros. */
 function intWords(v: bigint | number): number[] {
   let x = BigInt(v);
@@ -382,7 +374,6 @@ function intWords(v: bigint | number): number[] {
   return w;
 }
 const field = (tag: number, w: number[]) => [tag, w.length >> 5, w.length & 31, ...w];
-const be = (v: bigint | number, n: number) => { const o = new Uint8Array(n); let x = BigInt(v); for (let i = n - 1; i >= 0; i--) { o[i] = Number(x & 0xffn); x >>= 8n; } return o; };
 
 function hrpOf(network: NetworkName, amountMsat: bigint | null): string {
   const prefix = { bitcoin: "bc", testnet: "tb", signet: "tbs", regtest: "bcrt" }[network];
@@ -405,10 +396,10 @@ export function vigilInvoice(s: Signer, cm: ldk.ChannelManager, network: Network
   const [hash, secret] = [r.res.get_a(), r.res.get_b()];
   const words: number[] = intWords(Math.floor(Date.now() / 1000));
   while (words.length < 7) words.unshift(0);
-  words.push(...field(BOLT11_TAG.d, toWords(new TextEncoder().encode(description))));
-  words.push(...field(BOLT11_TAG.n, toWords(s.nodeId())));
-  words.push(...field(BOLT11_TAG.p, toWords(hash)));
-  words.push(...field(BOLT11_TAG.s, toWords(secret)));
+  words.push(...field(BOLT11_TAG.d, bech32.toWords(new TextEncoder().encode(description))));
+  words.push(...field(BOLT11_TAG.n, bech32.toWords(s.nodeId())));
+  words.push(...field(BOLT11_TAG.p, bech32.toWords(hash)));
+  words.push(...field(BOLT11_TAG.s, bech32.toWords(secret)));
   let features = 0n;
   for (const b of INVOICE_FEATURE_BITS) features |= 1n << BigInt(b);
   words.push(...field(BOLT11_TAG["9"], intWords(features)));
@@ -420,12 +411,12 @@ export function vigilInvoice(s: Signer, cm: ldk.ChannelManager, network: Network
     const alias = d.get_inbound_scid_alias(), scid = d.get_short_channel_id();
     const id = alias instanceof ldk.Option_u64Z_Some ? alias.some : scid instanceof ldk.Option_u64Z_Some ? scid.some : null;
     if (!fwd || id === null) continue;
-    const hop = Uint8Array.from([...d.get_counterparty().get_node_id(), ...be(id, 8), ...be(fwd.get_fee_base_msat(), 4), ...be(fwd.get_fee_proportional_millionths(), 4), ...be(fwd.get_cltv_expiry_delta(), 2)]);
-    words.push(...field(BOLT11_TAG.r, toWords(hop)));
+    const hop = new Writer().bytes(d.get_counterparty().get_node_id()).u64(id).u32(fwd.get_fee_base_msat()).u32(fwd.get_fee_proportional_millionths()).u16(fwd.get_cltv_expiry_delta()).finish();
+    words.push(...field(BOLT11_TAG.r, bech32.toWords(hop)));
   }
   const hrp = hrpOf(network, amountMsat);
   const sig = s.signInvoice(hrp, words); // recid | r | s
-  const str = bech32.encode(hrp, [...words, ...toWords(Uint8Array.from([...sig.subarray(1, 65), sig[0]]))], false);
+  const str = bech32.encode(hrp, [...words, ...bech32.toWords(Uint8Array.from([...sig.subarray(1, 65), sig[0]]))], false);
   const inv = ldk.Bolt11Invoice.constructor_from_str(str);
   if (!(inv instanceof ldk.Result_Bolt11InvoiceParseOrSemanticErrorZ_OK)) throw new Error("the signed invoice does not parse");
   return inv.res;

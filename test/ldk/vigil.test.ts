@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initLdk } from "../../host/ldk/init.js";
 import { runScenario, seedOf, type ScenarioReport } from "../../host/ldk/scenario.js";
 import { vigilFactory, type VigilFactory } from "../../host/ldk/vigil-factory.js";
+import type { VigilKeys } from "../../host/ldk/vigil-keys.js";
 import { serveCores } from "../../host/ldk/serve-cores.js";
 import { SignerError } from "../../host/signer.js";
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
   const makeKeys: typeof fHostile.makeKeys = (name, seed, inc, ctx) => {
     const k = fHostile.makeKeys(name, seed, inc, ctx);
     if (name !== "A" || inc !== 0) return k;
-    const s = (k as ReturnType<typeof fHostile.keys.get>)!.signer;
+    const s = (k as VigilKeys).signer;
     const honest = s.request.bind(s);
     let done = false;
     s.request = (method: number, payload: Uint8Array = new Uint8Array(0)) => {

@@ -60,10 +60,15 @@ export function commitmentToolRequest(ours: Basepoints, st: TestState, point: Ui
 
 /** The commitment an honest node builds for `st` (the core's BOLT 3 tool): tx, each output's witness script, HTLC txs. */
 export function honestCommitment(s: Signer, ours: Basepoints, st: TestState, point: Uint8Array, holder: boolean, anchors = true, n = 1) {
-  const r = new Reader(s.request(0x8212, commitmentToolRequest(ours, st, point, holder, anchors, n).finish()));
+  return readCommitmentTool(s.request(0x8212, commitmentToolRequest(ours, st, point, holder, anchors, n).finish()), st.htlcs.length);
+}
+
+/** The BOLT 3 tool's reply (0x8212) for a state with `htlcs` HTLCs: the tx, each output's witness script, the HTLC txs. */
+export function readCommitmentTool(reply: Uint8Array, htlcs: number) {
+  const r = new Reader(reply);
   const tx = r.varbytes();
   r.u64(); r.u64(); r.u64();
-  for (let i = 0; i < st.htlcs.length; i++) r.u32();
+  for (let i = 0; i < htlcs; i++) r.u32();
   const scripts: Uint8Array[] = [];
   for (let i = 0, k = r.u16(); i < k; i++) scripts.push(r.varbytes());
   const htlcTxs: Uint8Array[] = [];

@@ -34,7 +34,7 @@ import { showInvoice } from "../../host/payments.js";
 import { derivePubkey, fundingScript, perCommitmentSecret, revocationPubkey } from "../../host/tools/bolt3.js";
 import { bolt11SignWithKey } from "../../host/tools/lightning.js";
 import { sighashV0 } from "../../host/tools/bitcoin.js";
-import { commitmentToolRequest } from "./fixtures.js";
+import { commitmentToolRequest, readCommitmentTool } from "./fixtures.js";
 
 // ---------------------------------------------------------------- randomness
 
@@ -443,14 +443,7 @@ export class History {
 
   /** The commitment and HTLC txs an honest node builds for `st` (the core's BOLT 3 tool), as the request trailer. */
   honestTxs(holder: boolean, st: HolderState, point: Uint8Array): NodeTxs {
-    const r = new Reader(this.s.request(0x8212, this.toolPayload(holder, st, point).finish()));
-    const tx = r.varbytes();
-    r.u64(); r.u64(); r.u64();
-    for (let i = 0; i < st.htlcs.length; i++) r.u32();
-    const scripts: Uint8Array[] = [];
-    for (let i = 0, k = r.u16(); i < k; i++) scripts.push(r.varbytes());
-    const htlcTxs: Uint8Array[] = [];
-    for (let i = 0, m = r.u16(); i < m; i++) htlcTxs.push(r.varbytes());
+    const { tx, scripts, htlcTxs } = readCommitmentTool(this.s.request(0x8212, this.toolPayload(holder, st, point).finish()), st.htlcs.length);
     // The HTLC txs pay the broadcaster's to_local script (BOLT 3), keyed by this commitment's point.
     const [revBase, delayedBase, delay] = holder
       ? [this.peer.bp.revocation, this.ours.delayedPayment, this.setup.counterpartySelectedContestDelay]
